@@ -1,0 +1,1018 @@
+package io.github.meshalloc.allocator.algorithms;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import io.github.meshalloc.allocator.TtFatalException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The size-segregated free-list allocator that tt-metal's runtime uses for every bank type.
+ *
+ * <p>Models {@code tt::tt_metal::allocator::FreeListOpt}
+ * ({@code tt_metal/impl/allocator/algorithms/free_list_opt.hpp/.cpp}), newest behaviour (reference
+ * section 6). The arena is {@code [offset, offset + maxSize)}; internally every address is relative to
+ * {@code offset}. The state is a structure-of-arrays table of "metablocks" (one per block, free or
+ * allocated, linked to their physical neighbours), a LIFO stack of dead metablock slots, one list of
+ * free metablocks per size class kept sorted by ascending address, and a 512-bucket table from the
+ * address of each allocated block to its metablock.
+ *
+ * <p>Numbers are C++ {@code uint64} ({@code DeviceAddr}). Arguments must be non-negative longs, but
+ * all internal arithmetic and comparisons are unsigned with 64-bit wrap-around, exactly like the C++:
+ * requests the C++ handles with wrapped arithmetic (for example an absolute start below the offset)
+ * take the same path here.
+ *
+ * <p>Not thread-safe, like the C++ (the owning allocator locks).
+ */
+public final class FreeListOpt implements AllocatorAlgorithm {
+
+    /**
+     * Block search policy.
+     *
+     * <p>Models {@code FreeListOpt::SearchPolicy} ({@code FIRST = 0}, {@code BEST = 1}). The
+     * BankManager always uses {@link #FIRST}; the constructor default is {@link #BEST}.
+     */
+    public enum SearchPolicy {
+        /** Lowest-address (bottom-up) or highest-address (top-down) fitting block across all eligible size classes. */
+        FIRST,
+        /** First fitting block, in direction order, of the lowest size class holding a fitting block ("segregated first fit"). */
+        BEST
+    }
+
+    /**
+     * One live row of the metablock table, as the C++ {@code get_memory_block_table()} and
+     * {@code dump_blocks()} show it: the metablock index, its RELATIVE address (no offset), size,
+     * physical neighbours ({@code -1} = none) and whether it is allocated.
+     *
+     * @param blockId   metablock index
+     * @param address   start address relative to the arena offset
+     * @param size      size in bytes
+     * @param prevId    metablock index of the block physically below, or -1
+     * @param nextId    metablock index of the block physically above, or -1
+     * @param allocated whether the block is allocated
+     */
+    public record MetaBlock(int blockId, long address, long size, int prevId, int nextId, boolean allocated) {
+    }
+
+    /** Size-class base in bytes ({@code size_segregated_base}). */
+    public static final long SIZE_SEGREGATED_BASE = 1024;
+    /** Upper bound on the number of size classes: bitlen(128 MiB / 1024). */
+    public static final int MAX_SIZE_CLASS_COUNT = 64 - Long.numberOfLeadingZeros(128L * 1024 * 1024 / SIZE_SEGREGATED_BASE);
+    /** Lower bound on the number of size classes. */
+    public static final int MIN_SIZE_CLASS_COUNT = 2;
+    /** Buckets of the allocated-block table ({@code n_alloc_table_buckets}). */
+    public static final int ALLOC_TABLE_BUCKETS = 512;
+
+    /** Class lists shorter than this are searched linearly on insert, longer ones by lower bound. */
+    private static final int LINEAR_INSERT_LIMIT = 30;
+    private static final int INITIAL_BLOCK_CAPACITY = 64;
+    private static final int INITIAL_BUCKET_CAPACITY = 10;
+    private static final int NONE = -1;
+
+    private final SearchPolicy policy;
+    private final long offsetBytes;
+    private final long minAllocationSize;
+    private final long alignment;
+    private final boolean alignmentIsPowerOfTwo;
+    private final int sizeClassCount;
+
+    private long maxSizeBytes;
+    private long shrinkSize;
+
+    /** Whether lowest_occupied_address_ holds a value. */
+    private boolean lowestPresent;
+    /**
+     * The relative lowest occupied address. When {@link #lowestPresent} is false this keeps the last
+     * value it held (0 if it never held one); see {@link #deallocate(long)}.
+     */
+    private long lowestRelative;
+
+    // Structure-of-arrays metablock table; blockCount slots are in use (live or dead).
+    private long[] blockAddress = new long[INITIAL_BLOCK_CAPACITY];
+    private long[] blockSize = new long[INITIAL_BLOCK_CAPACITY];
+    private int[] blockPrev = new int[INITIAL_BLOCK_CAPACITY];
+    private int[] blockNext = new int[INITIAL_BLOCK_CAPACITY];
+    private boolean[] blockAllocated = new boolean[INITIAL_BLOCK_CAPACITY];
+    private boolean[] metaBlockLive = new boolean[INITIAL_BLOCK_CAPACITY];
+    private int blockCount;
+
+    // LIFO stack of dead metablock slots.
+    private int[] deadSlots = new int[INITIAL_BLOCK_CAPACITY];
+    private int deadSlotCount;
+
+    // Per size class: free metablock indices sorted by ascending address.
+    private final int[][] freeByClass;
+    private final int[] freeByClassLength;
+
+    // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order.
+    private final long[][] bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
+    private final int[][] bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
+    private final int[] bucketLength = new int[ALLOC_TABLE_BUCKETS];
+
+    /**
+     * Creates a free list with the C++ default policy {@link SearchPolicy#BEST}.
+     *
+     * <p>Models {@code FreeListOpt(max_size_bytes, offset_bytes, min_allocation_size, alignment)}.
+     *
+     * @see #FreeListOpt(long, long, long, long, SearchPolicy)
+     */
+    public FreeListOpt(long maxSizeBytes, long offsetBytes, long minAllocationSize, long alignment) {
+        this(maxSizeBytes, offsetBytes, minAllocationSize, alignment, SearchPolicy.BEST);
+    }
+
+    /**
+     * Creates a free list over {@code [offsetBytes, offsetBytes + maxSizeBytes)}.
+     *
+     * <p>Models {@code FreeListOpt(max_size_bytes, offset_bytes, min_allocation_size, alignment, policy)}.
+     * The number of size classes is fixed here from {@code maxSizeBytes}:
+     * clamp(bitlen(maxSizeBytes / 1024), 2, 18). The C++ only debug-asserts the offset alignment and
+     * checks nothing else; this model rejects impossible arguments up front.
+     *
+     * @param maxSizeBytes      arena size, {@code >= 0}
+     * @param offsetBytes       absolute address of relative 0, {@code >= 0}, a multiple of {@code alignment}
+     * @param minAllocationSize smallest number of bytes any request takes, {@code >= 0}
+     * @param alignment         sizes and relative addresses are multiples of this, {@code > 0}
+     * @param policy            block search policy
+     * @throws IllegalArgumentException on a negative size or offset, a non-positive alignment, a
+     *                                  misaligned offset, or an arena ending beyond {@link Long#MAX_VALUE}
+     */
+    public FreeListOpt(long maxSizeBytes, long offsetBytes, long minAllocationSize, long alignment,
+                       SearchPolicy policy) {
+        checkArgument(maxSizeBytes >= 0, "maxSizeBytes must be >= 0, got %s", maxSizeBytes);
+        checkArgument(offsetBytes >= 0, "offsetBytes must be >= 0, got %s", offsetBytes);
+        checkArgument(minAllocationSize >= 0, "minAllocationSize must be >= 0, got %s", minAllocationSize);
+        checkArgument(alignment > 0, "alignment must be > 0, got %s", alignment);
+        checkArgument(offsetBytes % alignment == 0,
+                "offsetBytes %s must be a multiple of alignment %s", offsetBytes, alignment);
+        checkArgument(maxSizeBytes <= Long.MAX_VALUE - offsetBytes,
+                "offsetBytes %s + maxSizeBytes %s must not exceed Long.MAX_VALUE", offsetBytes, maxSizeBytes);
+        checkArgument(policy != null, "policy must be FIRST or BEST, got null");
+        this.policy = policy;
+        this.maxSizeBytes = maxSizeBytes;
+        this.offsetBytes = offsetBytes;
+        this.minAllocationSize = minAllocationSize;
+        this.alignment = alignment;
+        this.alignmentIsPowerOfTwo = Long.bitCount(alignment) == 1;
+        this.sizeClassCount = sizeClassCountFor(maxSizeBytes);
+        this.freeByClass = new int[sizeClassCount][];
+        this.freeByClassLength = new int[sizeClassCount];
+        for (int c = 0; c < sizeClassCount; c++) {
+            freeByClass[c] = new int[INITIAL_BLOCK_CAPACITY];
+        }
+        for (int b = 0; b < ALLOC_TABLE_BUCKETS; b++) {
+            bucketAddress[b] = new long[INITIAL_BUCKET_CAPACITY];
+            bucketBlock[b] = new int[INITIAL_BUCKET_CAPACITY];
+        }
+        init();
+    }
+
+    /**
+     * Number of size classes for an arena of {@code maxSizeBytes}: clamp(bitlen(maxSizeBytes / 1024), 2, 18).
+     *
+     * <p>Models the C++ file-local helper {@code num_segerated_classes}.
+     */
+    public static int sizeClassCountFor(long maxSizeBytes) {
+        long n = maxSizeBytes >>> 10;
+        int bitLength = 64 - Long.numberOfLeadingZeros(n);
+        return Math.max(MIN_SIZE_CLASS_COUNT, Math.min(bitLength, MAX_SIZE_CLASS_COUNT));
+    }
+
+    /**
+     * The size class of a block or request of {@code sizeBytes}: floor(log2(sizeBytes / 1024)) with
+     * integer division (0 below 2048), capped at the last class.
+     *
+     * <p>Models {@code FreeListOpt::get_size_segregated_index}.
+     */
+    public int sizeClassOf(long sizeBytes) {
+        long n = sizeBytes >>> 10;
+        int lg = n == 0 ? 0 : 63 - Long.numberOfLeadingZeros(n);
+        return Math.min(sizeClassCount - 1, lg);
+    }
+
+    /** Number of size classes of this free list ({@code size_segregated_count}). */
+    public int sizeClassCount() {
+        return sizeClassCount;
+    }
+
+    /** The search policy this free list was built with ({@code policy_}). */
+    public SearchPolicy searchPolicy() {
+        return policy;
+    }
+
+    /** Bytes currently removed from the bottom by {@link #shrinkSize} ({@code shrink_size_}). */
+    public long shrinkSizeBytes() {
+        return shrinkSize;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // init / clear
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Restores the initial state: undoes any shrink, empties every table and makes the whole arena one
+     * free block in metablock 0. The lowest occupied address is deliberately left alone (reference 6.2).
+     *
+     * <p>Models {@code FreeListOpt::init}.
+     */
+    private void init() {
+        maxSizeBytes += shrinkSize;
+        shrinkSize = 0;
+        blockCount = 0;
+        deadSlotCount = 0;
+        Arrays.fill(bucketLength, 0);
+        Arrays.fill(freeByClassLength, 0);
+        int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
+        insertIntoSizeClass(first);
+    }
+
+    /**
+     * Frees everything: the arena, including any shrunk bytes, becomes one free block.
+     *
+     * <p>Models {@code FreeListOpt::clear} (which re-runs {@code init}). As in the C++, the lowest
+     * occupied address is NOT reset: it stays stale until a deallocation recomputes it, and the next
+     * allocation takes the minimum of the stale value and its own address (reference 6.9, 6.12 #8).
+     */
+    @Override
+    public void clear() {
+        init();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // allocate
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Allocates {@code sizeBytes} rounded up to {@code max(sizeBytes, minAllocationSize)} aligned.
+     *
+     * <p>Models {@code FreeListOpt::allocate(size_bytes, bottom_up, address_limit)} (reference 6.3).
+     * The chosen free block is carved at its start (bottom-up) or its end (top-down).
+     *
+     * @param sizeBytes    requested bytes, {@code >= 0}
+     * @param bottomUp     search and place from low (true) or high (false) addresses
+     * @param addressLimit 0 for none; otherwise (compared unsigned) an allocation whose absolute
+     *                     address is below it throws
+     * @return the absolute address, or empty when no free block fits
+     * @throws AddressLimitViolationException when the allocation landed below {@code addressLimit}.
+     *                                        As in the C++ the block has already been carved, marked
+     *                                        allocated and entered into the allocated-block table, and
+     *                                        the lowest occupied address is not updated: the space
+     *                                        leaks until {@link #clear()} (or a deallocate of its address)
+     */
+    @Override
+    public OptionalLong allocate(long sizeBytes, boolean bottomUp, long addressLimit) {
+        checkArgument(sizeBytes >= 0, "sizeBytes must be >= 0, got %s", sizeBytes);
+        long request = requestSize(sizeBytes);
+        int startClass = sizeClassOf(request);
+
+        int target = NONE;
+        int targetClass = NONE;
+        int targetPosition = NONE;
+        long bestAddress = bottomUp ? -1L : 0L; // ~0 as uint64 for bottom-up
+
+        for (int c = startClass; c < sizeClassCount; c++) {
+            int[] list = freeByClass[c];
+            int length = freeByClassLength[c];
+            int step = bottomUp ? 1 : -1;
+            for (int j = bottomUp ? 0 : length - 1; j >= 0 && j < length; j += step) {
+                int block = list[j];
+                long size = blockSize[block];
+                if (policy == SearchPolicy.BEST) {
+                    if (size == request) {
+                        target = block;
+                        targetClass = c;
+                        targetPosition = j;
+                        break;
+                    } else if (Long.compareUnsigned(size, request) >= 0
+                            && (target == NONE || Long.compareUnsigned(size, blockSize[target]) < 0)) {
+                        target = block;
+                        targetClass = c;
+                        targetPosition = j;
+                    }
+                    if (target != NONE) {
+                        break;
+                    }
+                } else {
+                    if (Long.compareUnsigned(size, request) < 0) {
+                        continue;
+                    }
+                    long address = blockAddress[block];
+                    boolean better = bottomUp
+                            ? Long.compareUnsigned(address, bestAddress) < 0
+                            : Long.compareUnsigned(address, bestAddress) > 0;
+                    if (target == NONE || better) {
+                        target = block;
+                        targetClass = c;
+                        targetPosition = j;
+                        bestAddress = address;
+                    }
+                    // The C++ keeps scanning this class when its first fitting block is not better
+                    // than the target; the list is sorted by address in the direction of travel, so
+                    // no later block of the class can be strictly better. Stopping here gives the
+                    // same target.
+                    break;
+                }
+            }
+        }
+
+        if (target == NONE) {
+            return OptionalLong.empty();
+        }
+        removeFromSizeClassAt(targetClass, targetPosition);
+
+        long offsetInBlock = bottomUp ? 0 : blockSize[target] - request;
+        allocateInBlock(target, request, offsetInBlock);
+        long start = blockAddress[target];
+        long absolute = start + offsetBytes;
+        if (Long.compareUnsigned(absolute, addressLimit) < 0) {
+            throw new AddressLimitViolationException(
+                    "Out of Memory: Cannot allocate at an address below " + Long.toUnsignedString(addressLimit)
+                            + ". Allocation at " + Long.toUnsignedString(absolute),
+                    addressLimit, absolute);
+        }
+        updateLowestOccupied(start);
+        return OptionalLong.of(absolute);
+    }
+
+    /**
+     * Allocates exactly at {@code absoluteStartAddress}.
+     *
+     * <p>Models {@code FreeListOpt::allocate_at_address} (reference 6.5, newest version): scans the
+     * live metablocks in index order for the first one whose range contains the whole request; fails
+     * if there is none or it is allocated. Neither the alignment of the address nor any address limit
+     * is checked. The relative start is {@code absoluteStartAddress - offset} in unsigned arithmetic, as
+     * in the C++: a start below the offset wraps to a huge value and normally fails; if the request's
+     * end then wraps past 2^64 the C++ carves an inconsistent block, and so does this model (the C++
+     * test calls that case undefined behaviour).
+     *
+     * @param absoluteStartAddress absolute start
+     * @param sizeBytes            requested bytes, {@code >= 0}
+     * @return {@code absoluteStartAddress}, or empty if the range is not inside one free block
+     */
+    @Override
+    public OptionalLong allocateAtAddress(long absoluteStartAddress, long sizeBytes) {
+        checkArgument(sizeBytes >= 0, "sizeBytes must be >= 0, got %s", sizeBytes);
+        long request = requestSize(sizeBytes);
+        long start = absoluteStartAddress - offsetBytes;
+        long end = start + request;
+        int target = NONE;
+        for (int i = 0; i < blockCount; i++) {
+            if (!metaBlockLive[i]) {
+                continue;
+            }
+            long blockStart = blockAddress[i];
+            long blockEnd = blockStart + blockSize[i];
+            if (Long.compareUnsigned(start, blockStart) >= 0 && Long.compareUnsigned(end, blockEnd) <= 0) {
+                target = i;
+                break;
+            }
+        }
+        if (target == NONE || blockAllocated[target]) {
+            return OptionalLong.empty();
+        }
+        removeFromSizeClass(target);
+        allocateInBlock(target, request, start - blockAddress[target]);
+        updateLowestOccupied(start);
+        return OptionalLong.of(absoluteStartAddress);
+    }
+
+    /**
+     * Marks {@code request} bytes at {@code offsetInBlock} of free block {@code block} allocated;
+     * the allocated part keeps {@code block}'s metablock, the free left remainder (if any) gets a new
+     * metablock first and the free right remainder (if any) second. The caller has already removed
+     * {@code block} from its size class.
+     *
+     * <p>Models {@code FreeListOpt::allocate_in_block} (reference 6.4).
+     */
+    private void allocateInBlock(int block, long request, long offsetInBlock) {
+        if (blockSize[block] == request && offsetInBlock == 0) {
+            blockAllocated[block] = true;
+            insertIntoAllocTable(blockAddress[block], block);
+            return;
+        }
+        boolean leftAligned = offsetInBlock == 0;
+        boolean rightAligned = offsetInBlock + request == blockSize[block];
+
+        if (!leftAligned) {
+            long freeAddress = blockAddress[block];
+            int prev = blockPrev[block];
+            blockSize[block] -= offsetInBlock;
+            blockAddress[block] += offsetInBlock;
+            int left = allocMetaBlock(freeAddress, offsetInBlock, prev, block, false);
+            if (prev != NONE) {
+                blockNext[prev] = left;
+            }
+            blockPrev[block] = left;
+            insertIntoSizeClass(left);
+        }
+        if (!rightAligned) {
+            long freeSize = blockSize[block] - request;
+            long freeAddress = blockAddress[block] + request;
+            int next = blockNext[block];
+            blockSize[block] -= freeSize;
+            int right = allocMetaBlock(freeAddress, freeSize, block, next, false);
+            if (next != NONE) {
+                blockPrev[next] = right;
+            }
+            blockNext[block] = right;
+            insertIntoSizeClass(right);
+        }
+        blockAllocated[block] = true;
+        insertIntoAllocTable(blockAddress[block], block);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // deallocate
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Frees the allocated block starting at {@code absoluteAddress} and coalesces it with free
+     * neighbours. An address that is not the start of an allocated block (unknown, already freed,
+     * interior) is silently ignored.
+     *
+     * <p>Models {@code FreeListOpt::deallocate} (reference 6.6). When both neighbours merge, the freed
+     * block's metablock is retired first and the upper neighbour's second, so the upper one is reused
+     * first. The lowest occupied address is recomputed only if the freed (relative) address is
+     * {@code <=} it, as the first allocated block found walking up from the merged block's successor.
+     *
+     * <p>Inferred, not read: the C++ only debug-asserts that the lowest occupied address has a value
+     * before dereferencing it. When it is empty (possible after an address-limit violation) a release
+     * build reads the optional's leftover payload, i.e. the last value it held; this model compares with
+     * that leftover value (0 if it never held one).
+     */
+    @Override
+    public void deallocate(long absoluteAddress) {
+        long address = absoluteAddress - offsetBytes;
+        int block = removeFromAllocTable(address);
+        if (block == NONE) {
+            return;
+        }
+        blockAllocated[block] = false;
+        int prev = blockPrev[block];
+        int next = blockNext[block];
+
+        if (prev != NONE && !blockAllocated[prev]) {
+            removeFromSizeClass(prev);
+            blockSize[prev] += blockSize[block];
+            blockNext[prev] = next;
+            if (next != NONE) {
+                blockPrev[next] = prev;
+            }
+            retireMetaBlock(block);
+            block = prev;
+        }
+        if (next != NONE && !blockAllocated[next]) {
+            removeFromSizeClass(next);
+            blockSize[block] += blockSize[next];
+            int nextNext = blockNext[next];
+            blockNext[block] = nextNext;
+            if (nextNext != NONE) {
+                blockPrev[nextNext] = block;
+            }
+            retireMetaBlock(next);
+        }
+
+        if (Long.compareUnsigned(address, lowestRelative) <= 0) {
+            lowestPresent = false;
+            for (int current = blockNext[block]; current != NONE; current = blockNext[current]) {
+                if (blockAllocated[current]) {
+                    lowestRelative = blockAddress[current];
+                    lowestPresent = true;
+                    break;
+                }
+            }
+        }
+        insertIntoSizeClass(block);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // shrink / reset
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Removes {@code shrinkSizeBytes} from the bottom of the arena.
+     *
+     * <p>Models {@code FreeListOpt::shrink_size} (reference 6.10). Checks, in order: 0 is a no-op;
+     * top-down is fatal; a size not strictly below the current max size is fatal (the newest C++ test
+     * rejects a full-capacity shrink, so the strict check is inferred from it); then the live
+     * metablocks are scanned in index order: an allocated block below the new bottom is fatal, and the
+     * first free block containing the new bottom is the one shrunk (later metablocks are not checked).
+     * No such block is fatal. The block loses {@code shrinkSizeBytes} and its address moves up by the
+     * same amount (exact only when it started at the old bottom, as in the C++); a block shrunk to
+     * size 0 is unlinked from its successor and its slot retired.
+     *
+     * @param shrinkSizeBytes bytes to remove, {@code >= 0}
+     * @param bottomUp        must be true
+     * @throws TtFatalException with the C++ message when the shrink is not possible
+     */
+    @Override
+    public void shrinkSize(long shrinkSizeBytes, boolean bottomUp) {
+        checkArgument(shrinkSizeBytes >= 0, "shrinkSizeBytes must be >= 0, got %s", shrinkSizeBytes);
+        if (shrinkSizeBytes == 0) {
+            return;
+        }
+        if (!bottomUp) {
+            throw new TtFatalException("Shrinking from the top is currently not supported");
+        }
+        if (Long.compareUnsigned(shrinkSizeBytes, maxSizeBytes) >= 0) {
+            throw new TtFatalException("Shrink size " + Long.toUnsignedString(shrinkSizeBytes)
+                    + " must be smaller than max size " + Long.toUnsignedString(maxSizeBytes));
+        }
+        long newBottom = shrinkSize + shrinkSizeBytes;
+        int toShrink = NONE;
+        for (int i = 0; i < blockCount; i++) {
+            if (!metaBlockLive[i]) {
+                continue;
+            }
+            if (blockAllocated[i]) {
+                if (Long.compareUnsigned(blockAddress[i], newBottom) < 0) {
+                    throw new TtFatalException("Shrink size " + Long.toUnsignedString(newBottom)
+                            + " cuts into allocated block at address " + Long.toUnsignedString(blockAddress[i]));
+                }
+            } else if (Long.compareUnsigned(blockAddress[i], newBottom) <= 0
+                    && Long.compareUnsigned(blockAddress[i] + blockSize[i], newBottom) >= 0) {
+                toShrink = i;
+                break;
+            }
+        }
+        if (toShrink == NONE) {
+            throw new TtFatalException("Shrink size " + Long.toUnsignedString(newBottom)
+                    + " does not align with any block. This must be a bug");
+        }
+        removeFromSizeClass(toShrink);
+        blockSize[toShrink] -= shrinkSizeBytes;
+        maxSizeBytes -= shrinkSizeBytes;
+        shrinkSize += shrinkSizeBytes;
+        if (blockSize[toShrink] == 0) {
+            int next = blockNext[toShrink];
+            if (next != NONE) {
+                blockPrev[next] = blockPrev[toShrink];
+            }
+            retireMetaBlock(toShrink);
+        } else {
+            blockAddress[toShrink] += shrinkSizeBytes;
+            insertIntoSizeClass(toShrink);
+        }
+    }
+
+    /**
+     * Gives back the bytes removed by {@link #shrinkSize}.
+     *
+     * <p>Models {@code FreeListOpt::reset_size} (reference 6.10): finds the first live metablock (index
+     * order) starting at the current bottom; if free it is extended down to 0, if allocated a new free
+     * metablock {@code [0, shrink)} is linked below it. No coalescing is done.
+     *
+     * @throws TtFatalException if no block starts at the current bottom (a debug-only assertion in
+     *                          the C++, whose release build would then index out of bounds)
+     */
+    @Override
+    public void resetSize() {
+        if (shrinkSize == 0) {
+            return;
+        }
+        int lowest = NONE;
+        for (int i = 0; i < blockCount; i++) {
+            if (metaBlockLive[i] && blockAddress[i] == shrinkSize) {
+                lowest = i;
+                break;
+            }
+        }
+        if (lowest == NONE) {
+            throw new TtFatalException("Lowest block not found during reset size");
+        }
+        if (!blockAllocated[lowest]) {
+            removeFromSizeClass(lowest);
+            blockSize[lowest] += shrinkSize;
+            blockAddress[lowest] = 0;
+            insertIntoSizeClass(lowest);
+        } else {
+            int bottom = allocMetaBlock(0, shrinkSize, NONE, lowest, false);
+            blockPrev[lowest] = bottom;
+            insertIntoSizeClass(bottom);
+        }
+        maxSizeBytes += shrinkSize;
+        shrinkSize = 0;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // queries
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * The lowest occupied absolute address as tracked (with tt-metal's staleness: not reset by
+     * {@link #clear()}, recomputed by a deallocation only when the freed address is at or below it,
+     * not updated by an allocation that violated its address limit).
+     *
+     * <p>Models {@code Algorithm::lowest_occupied_address()} (reference 6.8).
+     */
+    @Override
+    public OptionalLong lowestOccupiedAddress() {
+        return lowestPresent ? OptionalLong.of(lowestRelative + offsetBytes) : OptionalLong.empty();
+    }
+
+    /**
+     * Every free block able to hold {@code sizeBytes} (after rounding), as absolute half-open ranges,
+     * grouped by size class (from the request's class upwards), each class in ascending address order.
+     * The result is not globally sorted.
+     *
+     * <p>Models {@code FreeListOpt::available_addresses} (reference 6.7, late-2025: absolute).
+     */
+    @Override
+    public List<AddressRange> availableAddresses(long sizeBytes) {
+        checkArgument(sizeBytes >= 0, "sizeBytes must be >= 0, got %s", sizeBytes);
+        long request = requestSize(sizeBytes);
+        List<AddressRange> ranges = new ArrayList<>();
+        for (int c = sizeClassOf(request); c < sizeClassCount; c++) {
+            int[] list = freeByClass[c];
+            for (int j = 0; j < freeByClassLength[c]; j++) {
+                int block = list[j];
+                if (Long.compareUnsigned(blockSize[block], request) >= 0) {
+                    long start = blockAddress[block] + offsetBytes;
+                    ranges.add(new AddressRange(start, start + blockSize[block]));
+                }
+            }
+        }
+        return ranges;
+    }
+
+    /**
+     * Every allocated block as an absolute half-open range, in metablock index order (not sorted by
+     * address).
+     *
+     * <p>Models {@code FreeListOpt::allocated_addresses} (reference 6.7, late-2025).
+     */
+    public List<AddressRange> allocatedAddresses() {
+        List<AddressRange> ranges = new ArrayList<>();
+        for (int i = 0; i < blockCount; i++) {
+            if (metaBlockLive[i] && blockAllocated[i]) {
+                long start = blockAddress[i] + offsetBytes;
+                ranges.add(new AddressRange(start, start + blockSize[i]));
+            }
+        }
+        return ranges;
+    }
+
+    /**
+     * Size of the allocated block starting at {@code absoluteAddress}, or empty if no allocated block
+     * starts there.
+     *
+     * <p>Models {@code FreeListOpt::get_allocation_size} (newest). The lookup goes through the
+     * allocated-block table; should two allocated blocks share an address (only possible with zero-byte
+     * requests and a zero minimum allocation size) the most recent one answers, the one a deallocation
+     * would free (inferred: the C++ of this function was not available to read).
+     */
+    public OptionalLong getAllocationSize(long absoluteAddress) {
+        long address = absoluteAddress - offsetBytes;
+        int bucket = bucketOf(address);
+        long[] addresses = bucketAddress[bucket];
+        for (int i = bucketLength[bucket] - 1; i >= 0; i--) {
+            if (addresses[i] == address) {
+                return OptionalLong.of(blockSize[bucketBlock[bucket][i]]);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Arena statistics over the live metablocks; when nothing is allocated, free bytes and largest free
+     * block are both reported as the current max size.
+     *
+     * <p>Models {@code FreeListOpt::get_statistics} (reference 6.11, newest: dead slots skipped, no
+     * {@code largest_free_block_addrs}).
+     */
+    @Override
+    public Statistics getStatistics() {
+        long allocated = 0;
+        long free = 0;
+        long largestFree = 0;
+        for (int i = 0; i < blockCount; i++) {
+            if (!metaBlockLive[i]) {
+                continue;
+            }
+            if (blockAllocated[i]) {
+                allocated += blockSize[i];
+            } else {
+                free += blockSize[i];
+                if (Long.compareUnsigned(blockSize[i], largestFree) >= 0) {
+                    largestFree = blockSize[i];
+                }
+            }
+        }
+        if (allocated == 0) {
+            free = maxSizeBytes;
+            largestFree = maxSizeBytes;
+        }
+        return new Statistics(maxSizeBytes, allocated, free, largestFree);
+    }
+
+    /**
+     * One row per live metablock in index order, with ABSOLUTE addresses (the shared
+     * {@link MemoryBlock} contract); {@link #getMetaBlockTable()} has the C++ columns.
+     *
+     * <p>Models {@code FreeListOpt::get_memory_block_table}.
+     */
+    @Override
+    public List<MemoryBlock> getMemoryBlockTable() {
+        List<MemoryBlock> rows = new ArrayList<>();
+        for (int i = 0; i < blockCount; i++) {
+            if (metaBlockLive[i]) {
+                rows.add(new MemoryBlock(blockAddress[i] + offsetBytes, blockSize[i], blockAllocated[i]));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One row per live metablock in index order with the columns of the C++ table (blockID, relative
+     * address, size, prevID, nextID, allocated).
+     *
+     * <p>Models {@code FreeListOpt::get_memory_block_table} as the C++ fills it.
+     */
+    public List<MetaBlock> getMetaBlockTable() {
+        List<MetaBlock> rows = new ArrayList<>();
+        for (int i = 0; i < blockCount; i++) {
+            if (metaBlockLive[i]) {
+                rows.add(new MetaBlock(i, blockAddress[i], blockSize[i], blockPrev[i], blockNext[i],
+                        blockAllocated[i]));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The free metablock indices of every size class, each list in ascending address order.
+     *
+     * <p>Models the content of {@code free_blocks_segregated_by_size_} (as {@code dump_blocks} prints it).
+     */
+    public List<List<Integer>> segregatedFreeBlocks() {
+        List<List<Integer>> classes = new ArrayList<>(sizeClassCount);
+        for (int c = 0; c < sizeClassCount; c++) {
+            List<Integer> blocks = new ArrayList<>(freeByClassLength[c]);
+            for (int j = 0; j < freeByClassLength[c]; j++) {
+                blocks.add(freeByClass[c][j]);
+            }
+            classes.add(List.copyOf(blocks));
+        }
+        return List.copyOf(classes);
+    }
+
+    /**
+     * The dead metablock slots, bottom of the reuse stack first (the last one is reused next).
+     *
+     * <p>Models {@code free_meta_block_indices_}.
+     */
+    public List<Integer> freeMetaBlockSlots() {
+        List<Integer> slots = new ArrayList<>(deadSlotCount);
+        for (int i = 0; i < deadSlotCount; i++) {
+            slots.add(deadSlots[i]);
+        }
+        return List.copyOf(slots);
+    }
+
+    /**
+     * A readable rendering in the layout of the C++ dump: the size classes with their free metablocks,
+     * the free slots of the block table, then the live block table (relative addresses, "none" for
+     * missing neighbours).
+     *
+     * <p>Models {@code FreeListOpt::dump_blocks}.
+     */
+    @Override
+    public String dumpBlocks() {
+        StringBuilder out = new StringBuilder();
+        out.append("FreeListOpt allocator info:\n");
+        out.append("segregated free blocks by size:\n");
+        for (int c = 0; c < sizeClassCount; c++) {
+            String low = Long.toUnsignedString(SIZE_SEGREGATED_BASE << c);
+            String high = c == sizeClassCount - 1 ? "inf" : Long.toUnsignedString(SIZE_SEGREGATED_BASE << (c + 1));
+            out.append("  Size class ").append(c).append(": (").append(low).append(" - ").append(high)
+                    .append(") blocks: ");
+            for (int j = 0; j < freeByClassLength[c]; j++) {
+                out.append(freeByClass[c][j]).append(' ');
+            }
+            out.append('\n');
+        }
+        out.append("Free slots in block table: ");
+        for (int i = 0; i < deadSlotCount; i++) {
+            out.append(deadSlots[i]).append(' ');
+        }
+        out.append('\n');
+        out.append("Block table:\n");
+        for (String header : new String[] {"Block", "Address", "Size", "PrevID", "NextID", "Allocated"}) {
+            out.append(String.format("%12s ", header));
+        }
+        out.append('\n');
+        for (MetaBlock row : getMetaBlockTable()) {
+            out.append(String.format("%12d %12s %12s %12s %12s %12s\n", row.blockId(),
+                    Long.toUnsignedString(row.address()), Long.toUnsignedString(row.size()),
+                    row.prevId() == NONE ? "none" : Integer.toString(row.prevId()),
+                    row.nextId() == NONE ? "none" : Integer.toString(row.nextId()),
+                    row.allocated() ? "yes" : "no"));
+        }
+        return out.toString();
+    }
+
+    /** Current usable size ({@code max_size_bytes_}); shrinks with {@link #shrinkSize}. */
+    @Override
+    public long maxSizeBytes() {
+        return maxSizeBytes;
+    }
+
+    /** Absolute address of relative 0 ({@code offset_bytes_}). */
+    @Override
+    public long offsetBytes() {
+        return offsetBytes;
+    }
+
+    /** Minimum bytes of any request ({@code min_allocation_size_}). */
+    @Override
+    public long minAllocationSizeBytes() {
+        return minAllocationSize;
+    }
+
+    /** Alignment of sizes and relative addresses ({@code alignment_}). */
+    @Override
+    public long alignmentBytes() {
+        return alignment;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // internals
+    // ------------------------------------------------------------------------------------------
+
+    /** align(max(size, min)): the size every operation actually uses. Models {@code Algorithm::align}. */
+    private long requestSize(long sizeBytes) {
+        long size = Math.max(sizeBytes, minAllocationSize);
+        long bumped = size + alignment - 1;
+        if (alignmentIsPowerOfTwo) {
+            return bumped & -alignment;
+        }
+        return Long.divideUnsigned(bumped, alignment) * alignment;
+    }
+
+    private void updateLowestOccupied(long address) {
+        if (!lowestPresent || Long.compareUnsigned(address, lowestRelative) < 0) {
+            lowestRelative = address;
+            lowestPresent = true;
+        }
+    }
+
+    /** Takes a slot from the reuse stack (last retired first) or appends one. Models {@code alloc_meta_block}. */
+    private int allocMetaBlock(long address, long size, int prev, int next, boolean allocated) {
+        if (deadSlotCount == 0) {
+            return appendMetaBlock(address, size, prev, next, allocated);
+        }
+        int slot = deadSlots[--deadSlotCount];
+        blockAddress[slot] = address;
+        blockSize[slot] = size;
+        blockPrev[slot] = prev;
+        blockNext[slot] = next;
+        blockAllocated[slot] = allocated;
+        metaBlockLive[slot] = true;
+        return slot;
+    }
+
+    private int appendMetaBlock(long address, long size, int prev, int next, boolean allocated) {
+        if (blockCount == blockAddress.length) {
+            int capacity = blockCount * 2;
+            blockAddress = Arrays.copyOf(blockAddress, capacity);
+            blockSize = Arrays.copyOf(blockSize, capacity);
+            blockPrev = Arrays.copyOf(blockPrev, capacity);
+            blockNext = Arrays.copyOf(blockNext, capacity);
+            blockAllocated = Arrays.copyOf(blockAllocated, capacity);
+            metaBlockLive = Arrays.copyOf(metaBlockLive, capacity);
+        }
+        int slot = blockCount++;
+        blockAddress[slot] = address;
+        blockSize[slot] = size;
+        blockPrev[slot] = prev;
+        blockNext[slot] = next;
+        blockAllocated[slot] = allocated;
+        metaBlockLive[slot] = true;
+        return slot;
+    }
+
+    /** Pushes a slot on the reuse stack. Models {@code free_meta_block}. */
+    private void retireMetaBlock(int slot) {
+        if (deadSlotCount == deadSlots.length) {
+            deadSlots = Arrays.copyOf(deadSlots, deadSlotCount * 2);
+        }
+        deadSlots[deadSlotCount++] = slot;
+        metaBlockLive[slot] = false;
+    }
+
+    /**
+     * Inserts a free block into its class list keeping ascending address order. Short lists take the
+     * position after every block with an address {@code <=} the new one, long lists the lower bound
+     * (before equal addresses), exactly as the C++ does; the two differ only for equal addresses.
+     * Models {@code insert_block_to_segregated_list}.
+     */
+    private void insertIntoSizeClass(int block) {
+        int c = sizeClassOf(blockSize[block]);
+        int[] list = freeByClass[c];
+        int length = freeByClassLength[c];
+        long address = blockAddress[block];
+        int position;
+        if (length < LINEAR_INSERT_LIMIT) {
+            position = 0;
+            while (position < length && Long.compareUnsigned(blockAddress[list[position]], address) <= 0) {
+                position++;
+            }
+        } else {
+            position = lowerBound(list, length, address);
+        }
+        if (length == list.length) {
+            list = Arrays.copyOf(list, length * 2);
+            freeByClass[c] = list;
+        }
+        System.arraycopy(list, position, list, position + 1, length - position);
+        list[position] = block;
+        freeByClassLength[c] = length + 1;
+    }
+
+    /** First position whose block address is not below {@code address} (unsigned). */
+    private int lowerBound(int[] list, int length, long address) {
+        int low = 0;
+        int high = length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (Long.compareUnsigned(blockAddress[list[mid]], address) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
+    /**
+     * Removes a free block from the list of the class of its current size (the C++ finds it with a
+     * linear {@code std::find}; a block appears at most once, so locating it by address first gives the
+     * same result). Does nothing if it is not there.
+     */
+    private void removeFromSizeClass(int block) {
+        int c = sizeClassOf(blockSize[block]);
+        int[] list = freeByClass[c];
+        int length = freeByClassLength[c];
+        long address = blockAddress[block];
+        int position = lowerBound(list, length, address);
+        while (position < length && list[position] != block && blockAddress[list[position]] == address) {
+            position++;
+        }
+        if (position >= length || list[position] != block) {
+            position = 0;
+            while (position < length && list[position] != block) {
+                position++;
+            }
+            if (position == length) {
+                return;
+            }
+        }
+        removeFromSizeClassAt(c, position);
+    }
+
+    private void removeFromSizeClassAt(int sizeClass, int position) {
+        int[] list = freeByClass[sizeClass];
+        int length = freeByClassLength[sizeClass];
+        System.arraycopy(list, position + 1, list, position, length - position - 1);
+        freeByClassLength[sizeClass] = length - 1;
+    }
+
+    /** (a XOR ((a >> 12) * 3)) mod 512 with uint64 arithmetic. Models {@code hash_device_address}. */
+    private static int bucketOf(long address) {
+        return (int) ((address ^ ((address >>> 12) * 3)) & (ALLOC_TABLE_BUCKETS - 1));
+    }
+
+    /** Appends (address, block) to its bucket. Models {@code insert_block_to_alloc_table}. */
+    private void insertIntoAllocTable(long address, int block) {
+        int bucket = bucketOf(address);
+        int length = bucketLength[bucket];
+        if (length == bucketAddress[bucket].length) {
+            bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], length * 2);
+            bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], length * 2);
+        }
+        bucketAddress[bucket][length] = address;
+        bucketBlock[bucket][length] = block;
+        bucketLength[bucket] = length + 1;
+    }
+
+    /**
+     * Removes the most recently inserted entry for {@code address} (the C++ searches each bucket from
+     * the back) and returns its block, or {@link #NONE}. Models {@code get_and_remove_from_alloc_table}.
+     */
+    private int removeFromAllocTable(long address) {
+        int bucket = bucketOf(address);
+        long[] addresses = bucketAddress[bucket];
+        int length = bucketLength[bucket];
+        for (int i = length - 1; i >= 0; i--) {
+            if (addresses[i] == address) {
+                int block = bucketBlock[bucket][i];
+                System.arraycopy(addresses, i + 1, addresses, i, length - i - 1);
+                System.arraycopy(bucketBlock[bucket], i + 1, bucketBlock[bucket], i, length - i - 1);
+                bucketLength[bucket] = length - 1;
+                return block;
+            }
+        }
+        return NONE;
+    }
+}
