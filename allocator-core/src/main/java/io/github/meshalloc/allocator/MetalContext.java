@@ -18,6 +18,7 @@ public final class MetalContext {
     private final AllocationReporter allocationReporter;
     private final AtomicLong nextBufferUniqueId = new AtomicLong();
     private final AtomicLong nextSubDeviceManagerId = new AtomicLong();
+    private final AtomicLong nextProgramId = new AtomicLong();
 
     /** A context with the given rules, tracker and direct reporter. */
     public MetalContext(CoreRules rules, GraphTracking graphTracker, AllocationReporter allocationReporter) {
@@ -49,6 +50,11 @@ public final class MetalContext {
     /** Models {@code Buffer::next_unique_id++}: every constructed Buffer takes one, from 0. */
     long nextBufferUniqueId() {
         return nextBufferUniqueId.getAndIncrement();
+    }
+
+    /** Models {@code Program}'s global atomic id counter: every program takes one, from 0. */
+    public long nextProgramId() {
+        return nextProgramId.getAndIncrement();
     }
 
     /** Models the global atomic counter that numbers sub-device managers. */

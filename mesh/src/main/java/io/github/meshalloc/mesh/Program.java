@@ -1,0 +1,200 @@
+package io.github.meshalloc.mesh;
+
+import io.github.meshalloc.allocator.Buffer;
+import io.github.meshalloc.allocator.BufferShardingArgs;
+import io.github.meshalloc.allocator.BufferType;
+import io.github.meshalloc.allocator.CoreRange;
+import io.github.meshalloc.allocator.HalMemType;
+import io.github.meshalloc.allocator.TtFatalException;
+import io.github.meshalloc.mesh.rules.ProgramBufferPoolRelease;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * A compiled program on a MeshDevice: its kernel binary buffer, its circular buffers and the buffers it
+ * keeps alive.
+ *
+ * <p>Models the memory side of {@code tt::tt_metal::Program} / {@code detail::ProgramImpl}
+ * ({@code tt_metal/impl/program/program.cpp}, reference 11). {@link #destroy()} models
+ * {@code ~Program}: CBs deallocated (a {@code track_deallocate_cb}), the buffer pool released or not per
+ * {@link ProgramBufferPoolRelease}, the kernel binary MeshBuffer dropped.
+ */
+public final class Program {
+    private final long id;
+    private final ProgramSpec spec;
+    private final MeshDevice device;
+    private final Map<CoreRange, CircularBufferAllocator> cbAllocators = new LinkedHashMap<>();
+    private final List<Long> cbAddresses = new ArrayList<>();
+    private final List<Buffer> bufferPool = new ArrayList<>();
+    private MeshBuffer kernelBinary;
+    private boolean cbsAllocated;
+    private boolean destroyed;
+
+    Program(ProgramSpec spec, MeshDevice device) {
+        this.id = device.context().nextProgramId();
+        this.spec = spec;
+        this.device = device;
+        for (CircularBufferSpec cb : spec.circularBuffers()) {
+            for (CoreRange range : cb.coreRanges().ranges()) {
+                cbAllocators.computeIfAbsent(range, CircularBufferAllocator::new);
+            }
+        }
+    }
+
+    /**
+     * Models compiling and loading the kernel binaries: a replicated DRAM MeshBuffer of the binary size,
+     * top-down, plus a temporary per-chip Buffer at the same address, created and destroyed while the
+     * binary is written (seed-arithmetic.md assumption 2).
+     */
+    void loadKernelBinary() {
+        if (spec.kernelBinarySize() == 0) {
+            return;
+        }
+        kernelBinary = MeshBuffer.create(new MeshBufferConfig.Replicated(spec.kernelBinarySize()),
+                DeviceLocalBufferConfig.interleaved(spec.kernelBinaryPageSize(), BufferType.DRAM, false), device);
+        List<Buffer> writes = new ArrayList<>();
+        for (MeshCoordinate coord : device.coordinates()) {
+            writes.add(Buffer.create(device.deviceAt(coord), kernelBinary.address(), spec.kernelBinarySize(),
+                    spec.kernelBinaryPageSize(), BufferType.DRAM, BufferShardingArgs.INTERLEAVED, Optional.of(false),
+                    OptionalInt.empty()));
+        }
+        for (Buffer write : writes) {
+            write.release();
+        }
+    }
+
+    /**
+     * Models {@code allocate_circular_buffers(device)} (reference 11): each locally allocated CB goes at
+     * the L1 base or above the regions of allocators with exactly its core ranges, rounded up to the DRAM
+     * alignment, is marked in every intersecting allocator, and is reported with {@code track_allocate_cb}.
+     */
+    void allocateCircularBuffers() {
+        if (cbsAllocated) {
+            return;
+        }
+        long base = device.allocator().getBaseAllocatorAddr(HalMemType.L1);
+        long alignment = device.allocator().getConfig().dramAlignment();
+        for (CircularBufferSpec cb : spec.circularBuffers()) {
+            if (cb.globalAddress().isPresent()) {
+                cbAddresses.add(cb.globalAddress().getAsLong());
+                continue;
+            }
+            long address = base;
+            for (CoreRange range : cb.coreRanges().ranges()) {
+                CircularBufferAllocator exact = cbAllocators.get(range);
+                if (exact != null) {
+                    address = Math.max(address, exact.cbRegionEnd());
+                }
+            }
+            address = (address + alignment - 1) / alignment * alignment;
+            for (CoreRange range : cb.coreRanges().ranges()) {
+                for (CircularBufferAllocator allocator : cbAllocators.values()) {
+                    if (!allocator.coreRange().intersects(range)) {
+                        continue;
+                    }
+                    if (!allocator.coreRange().equals(range) && address < allocator.cbRegionEnd()) {
+                        continue;
+                    }
+                    allocator.markAddress(address, cb.size(), base);
+                }
+            }
+            device.context().graphTracker().trackAllocateCb(cb.coreRanges(), address, cb.size(), false, device);
+            cbAddresses.add(address);
+        }
+        cbsAllocated = true;
+    }
+
+    /**
+     * Models {@code validate_circular_buffer_region(device)}: fatal if a CB region grows beyond L1 or reaches
+     * the lowest occupied L1 address of the mesh allocator.
+     */
+    void validateCircularBufferRegion() {
+        OptionalLong lowest = device.lowestOccupiedComputeL1Address(List.of());
+        long maxL1 = device.l1SizePerCore();
+        for (CircularBufferAllocator allocator : cbAllocators.values()) {
+            if (!allocator.hasRegions()) {
+                continue;
+            }
+            long end = allocator.cbRegionEnd();
+            if (end > maxL1) {
+                throw new TtFatalException("Statically allocated circular buffers on core range "
+                        + allocator.coreRange() + " grow to " + end + " B which is beyond max L1 size of " + maxL1
+                        + " B");
+            }
+            if (lowest.isPresent() && lowest.getAsLong() < end) {
+                throw new TtFatalException("Statically allocated circular buffers in program " + id
+                        + " clash with L1 buffers on core range " + allocator.coreRange()
+                        + ". L1 buffer allocated at " + lowest.getAsLong()
+                        + " and static circular buffer region ends at " + end);
+            }
+        }
+    }
+
+    /** Models {@code Program::add_buffer}: the program keeps the buffer alive. */
+    void addBuffer(Buffer buffer) {
+        bufferPool.add(buffer.retain());
+    }
+
+    /** Models {@code ~Program}. */
+    void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        if (cbsAllocated) {
+            device.context().graphTracker().trackDeallocateCb(device);
+            for (CircularBufferAllocator allocator : cbAllocators.values()) {
+                allocator.reset();
+            }
+            cbsAllocated = false;
+        }
+        if (device.meshRules().programBufferPoolRelease() == ProgramBufferPoolRelease.AT_DESTRUCTION) {
+            for (Buffer buffer : bufferPool) {
+                buffer.release();
+            }
+            bufferPool.clear();
+        } else {
+            device.leakBuffers(bufferPool);
+            bufferPool.clear();
+        }
+        if (kernelBinary != null) {
+            kernelBinary.release();
+            kernelBinary = null;
+        }
+    }
+
+    /** Models {@code get_id()}. */
+    public long id() {
+        return id;
+    }
+
+    /** The spec. */
+    public ProgramSpec spec() {
+        return spec;
+    }
+
+    /** CB addresses in creation order (empty until allocated). */
+    public List<Long> circularBufferAddresses() {
+        return List.copyOf(cbAddresses);
+    }
+
+    /** The kernel binary MeshBuffer, while the program lives. */
+    public Optional<MeshBuffer> kernelBinary() {
+        return Optional.ofNullable(kernelBinary);
+    }
+
+    /** The CB allocators (one per distinct core range). */
+    public List<CircularBufferAllocator> circularBufferAllocators() {
+        return List.copyOf(cbAllocators.values());
+    }
+
+    /** Whether {@code ~Program} has run. */
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+}
