@@ -156,6 +156,15 @@ class FreeListOptTest {
         }
 
         @Test
+        void topDownIsMisalignedWhenTheArenaSizeIsNotAMultipleOfTheAlignment() {
+            // Inferred from the C++ placement "offset in block = block size - request": nothing rounds the
+            // top of the arena down. 2049 B arena, 16 B alignment: top-down 16 B lands at 2033.
+            FreeListOpt allocator = new FreeListOpt(2049, 0, 1, 16);
+            assertEquals(OptionalLong.of(2033), allocator.allocate(1, false));
+            assertEquals(OptionalLong.of(0), allocator.allocate(1, true));
+        }
+
+        @Test
         void l1MinimumAllocationIsTheDramAlignment() {
             // Quirk 1: the BankManager builds every free list with min = alignment = DRAM alignment
             // (32 on Wormhole), so a 16 B L1 request takes 32 B. Wormhole L1 manager: offset 100416,
