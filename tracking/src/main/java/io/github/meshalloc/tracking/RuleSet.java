@@ -39,8 +39,8 @@ import java.util.List;
  *       marked first; guard; S4</td></tr>
  *   <tr><td>SEED_000</td><td>000</td><td>allocator.cpp</td><td>deallocate_buffers reports by address at close
  *       (older close path); E1a</td></tr>
- *   <tr><td>MESHALLOC_FIX</td><td>-</td><td>mesh_buffer.cpp</td><td>SEED_003_FINAL, but the backing buffer is
- *       deallocated (returned to the mesh allocator) instead of marked</td></tr>
+ *   <tr><td>MESHALLOC_FIX</td><td>-</td><td>mesh_buffer.cpp, buffer.cpp, graph_tracking.cpp</td><td>seed 001 after
+ *       + seed 003's pool release and guard, S4, and the backing buffer deallocated (range returned) instead of marked</td></tr>
  * </table>
  *
  * @param name              preset or user name
@@ -120,12 +120,19 @@ public record RuleSet(String name, String description, CoreRules core, MeshRules
             .with(FORK_004.with(DeallocateBuffersReport.ADDRESS_ONLY)
                     .with(SubDeviceManagerTeardown.DEALLOCATE_BUFFERS));
 
-    /** meshalloc's proposal, derived from the seeds' last state. */
-    public static final RuleSet MESHALLOC_FIX = SEED_003_FINAL.named("meshalloc-fix",
-                    "meshalloc: seed 003 final, but MeshBuffer::deallocate deallocates the backing buffer "
-                            + "(returning its range) after marking the per-chip buffers")
+    /**
+     * meshalloc's proposal, derived from the seeds' last state: seed 001's tracker (MeshDevice buffers
+     * skipped, non-owning buffers report their FREE when destroyed), seed 003's pool release and guard, a
+     * reference-counting server, and MeshBuffer::deallocate deallocating the backing buffer (returning its
+     * range) instead of marking it.
+     */
+    public static final RuleSet MESHALLOC_FIX = SEED_001_AFTER.named("meshalloc-fix",
+                    "meshalloc: per-chip buffers marked (each reports), backing buffer deallocated, not marked; "
+                            + "views report their FREE; ref-counting server")
+            .with(SEED_001_AFTER.core().with(MarkAsDeallocatedReport.GUARDED_TRACK_IF_ALLOCATED))
             .with(new MeshRules(MeshBufferDeallocate.DEVICE_BUFFERS_THEN_DEALLOCATE_BACKING,
-                    ProgramBufferPoolRelease.AT_DESTRUCTION));
+                    ProgramBufferPoolRelease.AT_DESTRUCTION))
+            .with(ServerVersion.S4);
 
     /** Every preset, in story order. */
     public static final List<RuleSet> PRESETS = List.of(UPSTREAM, SEED_004, SEED_002_BEFORE, SEED_002_AFTER,
