@@ -155,8 +155,7 @@ public final class Allocator {
                 unsafeAllocationWarnings++;
             }
             if (config.disableInterleaved() && numCores.isEmpty()) {
-                throw new TtFatalException("Interleaved allocations are disabled for this allocator; "
-                        + type + " buffer of " + size + " B must be sharded");
+                throw new TtFatalException("Interleaved allocation is disabled, see validate_num_banks");
             }
             BankManager manager = switch (type) {
                 case DRAM, L1, TRACE -> manager(type);
