@@ -93,4 +93,37 @@ class SeedFiguresTest {
         assertEquals(1, host.server().unknownFreeCount());
         assertEquals(0, host.server().activeAllocations());
     }
+
+    private static int activeAfterTwoTensors(RuleSet rules) {
+        Host host = new Host(rules.serverVersion());
+        MeshTestScenario scenario = run(host, rules, 1);
+        List<io.github.meshalloc.mesh.MeshBuffer> tensors = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            tensors.add(io.github.meshalloc.mesh.MeshBuffer.create(
+                    new io.github.meshalloc.mesh.MeshBufferConfig.Replicated(4_194_304),
+                    io.github.meshalloc.mesh.DeviceLocalBufferConfig.interleaved(2048,
+                            io.github.meshalloc.allocator.BufferType.DRAM), scenario.mesh()));
+        }
+        for (io.github.meshalloc.mesh.MeshBuffer t : tensors) {
+            t.deallocate();
+        }
+        return host.server().activeAllocations();
+    }
+
+    @Test
+    void seed002SixteenActiveBeforeItsFixAndNoneAfter() {
+        assertEquals(16, activeAfterTwoTensors(RuleSet.SEED_002_BEFORE));
+        assertEquals(0, activeAfterTwoTensors(RuleSet.SEED_002_AFTER));
+    }
+
+    @Test
+    void theMeshTestTensorIs4MiBPerChipAndEveryChipSeesTheSameBufferId() {
+        Host host = new Host(RuleSet.SEED_004.serverVersion());
+        MeshTestScenario scenario = run(host, RuleSet.SEED_004, 2);
+        for (Device chip : scenario.mesh().devices()) {
+            var entry = host.server().entry(chip.id(), 2_560_032L);
+            assertTrue(entry.isPresent(), "chip " + chip.id());
+            assertEquals(4_194_304L, entry.get().size());
+        }
+    }
 }
