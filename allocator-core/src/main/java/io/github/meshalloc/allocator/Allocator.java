@@ -427,6 +427,25 @@ public final class Allocator {
         });
     }
 
+    /** Everything observable about this allocator now (see {@link AllocatorSnapshot}). */
+    public AllocatorSnapshot snapshot() {
+        return locked(() -> {
+            java.util.Map<BufferType, AllocatorSnapshot.TypeState> types = new java.util.EnumMap<>(BufferType.class);
+            for (BufferType type : List.of(BufferType.DRAM, BufferType.L1, BufferType.L1_SMALL, BufferType.TRACE)) {
+                BankManager m = manager(type);
+                OptionalLong lowest = m.numBanks() == 0 ? OptionalLong.empty()
+                        : m.lowestOccupiedAddress(m.bankIds().get(0));
+                types.put(type, new AllocatorSnapshot.TypeState(m.getMemoryBlockTable(0), m.allocatedAddresses(0),
+                        m.getStatistics(), lowest, m.bankSize()));
+            }
+            List<AllocatorSnapshot.BufferState> buffers = new ArrayList<>();
+            for (Buffer b : allocatedBuffers) {
+                buffers.add(new AllocatorSnapshot.BufferState(b.uniqueId(), b.allocationStatus(), b.address()));
+            }
+            return new AllocatorSnapshot(types, buffers, allocationsUnsafe);
+        });
+    }
+
     private <T> T locked(java.util.function.Supplier<T> body) {
         mutex.lock();
         try {
