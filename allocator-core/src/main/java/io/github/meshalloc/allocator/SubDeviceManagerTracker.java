@@ -123,15 +123,16 @@ public final class SubDeviceManagerTracker {
 
     /**
      * Models {@code lowest_occupied_compute_l1_address(sub_device_ids)}: the minimum of the global
-     * allocator's lowest L1 address at bank 0 and, for the listed sub-devices (all of the active
+     * allocator's lowest L1 address at bank id 0 (literally; fatal "Expected bank 0 to be tracked!" if a
+     * remap left no bank 0 and something is allocated) and, for the listed sub-devices (all of the active
      * manager's when none are listed and it is not the default), their local allocators' lowest address
      * at the bank of their first core.
      */
     public OptionalLong lowestOccupiedComputeL1Address(List<Integer> subDeviceIds) {
         checkAlive();
         List<Long> candidates = new ArrayList<>();
-        int firstBank = globalAllocator.getBankIds(BufferType.L1).get(0);
-        globalAllocator.getLowestOccupiedL1Address(firstBank).ifPresent(candidates::add);
+        int globalBankId = 0;
+        globalAllocator.getLowestOccupiedL1Address(globalBankId).ifPresent(candidates::add);
         List<Integer> ids = new ArrayList<>(subDeviceIds);
         if (ids.isEmpty() && activeManager != defaultManager) {
             for (int i = 0; i < activeManager.subDevices().size(); i++) {
