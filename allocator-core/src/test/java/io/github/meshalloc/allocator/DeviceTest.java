@@ -176,6 +176,23 @@ class DeviceTest {
     }
 
     @Test
+    void lowestOccupiedComputeL1AddressAsksTheGlobalAllocatorAboutBankZero() {
+        // sub_device_manager_tracker.cpp queries global bank id 0 literally (banks are lockstep); a remap
+        // without id 0 makes the query fatal once something is allocated, as in tt-metal.
+        List<Integer> shifted = new ArrayList<>();
+        for (int k = 1; k <= 64; k++) {
+            shifted.add(k);
+        }
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0.config().withL1BankRemap(shifted),
+                MetalContext.untracked());
+        assertEquals(OptionalLong.empty(), device.lowestOccupiedComputeL1Address(List.of()));
+        interleaved(device, 64 * 2048, 2048, BufferType.L1);
+        TtFatalException e = assertThrows(TtFatalException.class,
+                () -> device.lowestOccupiedComputeL1Address(List.of()));
+        assertEquals("Expected bank 0 to be tracked!", e.getMessage());
+    }
+
+    @Test
     void theDefaultSubDeviceIsTheComputeGrid() {
         Device device = closedWormhole(MetalContext.untracked());
         device.initialize();
