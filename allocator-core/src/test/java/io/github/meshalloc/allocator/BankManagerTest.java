@@ -136,6 +136,19 @@ class BankManagerTest {
         }
 
         @Test
+        void anAllocationOffsetOffTheDramAlignmentIsAcceptedAsInReleaseBuilds() {
+            // Algorithm's constructor only debug-asserts offset % alignment; addresses become offset + k x 32.
+            BankManager manager = new BankManager(BufferType.DRAM, List.of(0L, 0L), 4096, WH_DRAM_ALIGN, 16, false,
+                    AllocatorDependencies.SINGLE, WH_DRAM_ALIGN);
+            assertEquals(16, manager.allocateBuffer(2 * 16, 16, true, NO_CORES, OptionalInt.empty()));
+            assertEquals(48, manager.allocateBuffer(2 * 16, 16, true, NO_CORES, OptionalInt.empty()));
+            // The empty L1_SMALL manager of a sub-device allocator with local L1 size 4112 (reference 12.1).
+            BankManager small = new BankManager(BufferType.L1_SMALL, Map.of(), 0, WH_L1_BASE + 4112, L1_ALIGN,
+                    WH_L1_BASE + 4112, true, AllocatorDependencies.SINGLE, WH_DRAM_ALIGN);
+            assertEquals(0, small.bankSize());
+        }
+
+        @Test
         void vectorFormL1HasLimitZeroSoInterleavedL1IsFatal() {
             // Reference 4.4 / 5.3 step 4: interleaved L1 with limit 0 -> "Address limit 0 needs to be larger than zero."
             BankManager manager = new BankManager(BufferType.L1, List.of(0L, 0L, 0L, 0L), 4096, L1_ALIGN, 0, false,

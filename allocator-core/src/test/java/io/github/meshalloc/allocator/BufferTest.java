@@ -492,6 +492,24 @@ class BufferTest {
         }
 
         @Test
+        void aHookSeesTheBufferBeforeItHasAnAddress() {
+            // The only moment a Buffer is observable in ALLOCATION_REQUESTED: address() is fatal there.
+            Rig rig = new Rig();
+            AtomicReference<AllocationStatus> status = new AtomicReference<>();
+            AtomicReference<String> addressError = new AtomicReference<>();
+            doAnswer(call -> {
+                Buffer seen = call.getArgument(0, Buffer.class);
+                status.set(seen.allocationStatus());
+                addressError.set(assertThrows(TtFatalException.class, seen::address).getMessage());
+                return false;
+            }).when(rig.tracker).hookAllocate(any());
+            Buffer buffer = rig.dram(12, 2048);
+            assertEquals(AllocationStatus.ALLOCATION_REQUESTED, status.get());
+            assertEquals("Can only query the address of a buffer that has been allocated", addressError.get());
+            assertEquals(32, buffer.address());
+        }
+
+        @Test
         void deallocateIsTrackThenHookThenAllocator() {
             Rig rig = new Rig();
             Buffer buffer = rig.dram(12, 2048);

@@ -128,15 +128,18 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * <p>Models {@code FreeListOpt(max_size_bytes, offset_bytes, min_allocation_size, alignment, policy)}.
      * The number of size classes is fixed here from {@code maxSizeBytes}:
      * clamp(bitlen(maxSizeBytes / 1024), 2, 18). The C++ only debug-asserts the offset alignment and
-     * checks nothing else; this model rejects impossible arguments up front.
+     * checks nothing else; this model rejects impossible arguments up front but, like a release build,
+     * accepts an offset that is not a multiple of {@code alignment} (a sub-device allocator whose local L1
+     * size is a multiple of 16 but not of the DRAM alignment builds its empty L1_SMALL free list at such an
+     * offset, reference 12.1); relative addresses stay multiples of {@code alignment}.
      *
      * @param maxSizeBytes      arena size, {@code >= 0}
-     * @param offsetBytes       absolute address of relative 0, {@code >= 0}, a multiple of {@code alignment}
+     * @param offsetBytes       absolute address of relative 0, {@code >= 0}
      * @param minAllocationSize smallest number of bytes any request takes, {@code >= 0}
      * @param alignment         sizes and relative addresses are multiples of this, {@code > 0}
      * @param policy            block search policy
-     * @throws IllegalArgumentException on a negative size or offset, a non-positive alignment, a
-     *                                  misaligned offset, or an arena ending beyond {@link Long#MAX_VALUE}
+     * @throws IllegalArgumentException on a negative size or offset, a non-positive alignment, or an
+     *                                  arena ending beyond {@link Long#MAX_VALUE}
      */
     public FreeListOpt(long maxSizeBytes, long offsetBytes, long minAllocationSize, long alignment,
                        SearchPolicy policy) {
@@ -144,8 +147,6 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         checkArgument(offsetBytes >= 0, "offsetBytes must be >= 0, got %s", offsetBytes);
         checkArgument(minAllocationSize >= 0, "minAllocationSize must be >= 0, got %s", minAllocationSize);
         checkArgument(alignment > 0, "alignment must be > 0, got %s", alignment);
-        checkArgument(offsetBytes % alignment == 0,
-                "offsetBytes %s must be a multiple of alignment %s", offsetBytes, alignment);
         checkArgument(maxSizeBytes <= Long.MAX_VALUE - offsetBytes,
                 "offsetBytes %s + maxSizeBytes %s must not exceed Long.MAX_VALUE", offsetBytes, maxSizeBytes);
         checkArgument(policy != null, "policy must be FIRST or BEST, got null");
