@@ -81,6 +81,15 @@ class RefCountingServerTest {
     }
 
     @Test
+    void s1ToS4AcceptSizeZero() {
+        assertEquals(List.of("✓ [PID 1] Allocated 0 bytes of DRAM on device 0 (buffer_id=5)"),
+                accept(s1, alloc(0, 0, 0, 1, 5)));
+        assertEquals(1, s1.counters(0).numBuffers());
+        assertEquals(List.of("⚠️  Invalid size 0 - ignoring message"),
+                accept(new AllocationServer(ServerVersion.S5), alloc(0, 0, 0, 1, 5)));
+    }
+
+    @Test
     void freeBeforeAllocIsUnknownAndThenLeaks() {
         accept(s1, free(0, 5, 8), alloc(0, 10, 1, 5, 8));
         assertEquals(1, s1.unknownFreeCount());
