@@ -1,9 +1,11 @@
 package io.github.meshalloc.tracking.log;
 
 import com.google.common.base.Strings;
-import java.util.HashMap;
+import com.google.common.collect.ImmutableMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Server output lines that never vary (banners, headers, box art, blank lines).
@@ -73,13 +75,8 @@ public enum ConstantLine {
     /** DUMP_KERNELS done (preceded by a blank line). */
     DUMP_KERNELS_COMPLETE("📋 DUMP_KERNELS complete.");
 
-    private static final Map<String, ConstantLine> BY_TEXT = new HashMap<>();
-
-    static {
-        for (ConstantLine c : values()) {
-            BY_TEXT.put(c.text, c);
-        }
-    }
+    private static final Map<String, ConstantLine> BY_TEXT = Arrays.stream(values())
+            .collect(ImmutableMap.toImmutableMap(ConstantLine::text, Function.identity()));
 
     private final String text;
 

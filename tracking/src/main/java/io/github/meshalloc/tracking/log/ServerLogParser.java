@@ -2,6 +2,8 @@ package io.github.meshalloc.tracking.log;
 
 import com.google.common.base.Preconditions;
 import com.google.common.base.Splitter;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.Maps;
 import io.github.meshalloc.tracking.log.LineCursor.Mismatch;
 import io.github.meshalloc.tracking.log.LogEvent.HistoryKind;
 import io.github.meshalloc.tracking.log.LogEvent.Locality;
@@ -13,9 +15,11 @@ import io.github.meshalloc.tracking.wire.KernelKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Reads server log lines back into {@link LogEvent}s.
@@ -37,19 +41,10 @@ import java.util.Map;
  */
 public final class ServerLogParser {
 
-    private static final LogEvent.Constant[] CONSTANTS;
-    private static final Map<SocDetailLabel, String> SOC_PREFIXES = new EnumMap<>(SocDetailLabel.class);
-
-    static {
-        ConstantLine[] all = ConstantLine.values();
-        CONSTANTS = new LogEvent.Constant[all.length];
-        for (ConstantLine c : all) {
-            CONSTANTS[c.ordinal()] = new LogEvent.Constant(c);
-        }
-        for (SocDetailLabel l : SocDetailLabel.values()) {
-            SOC_PREFIXES.put(l, l.label() + ": ");
-        }
-    }
+    private static final List<LogEvent.Constant> CONSTANTS = Arrays.stream(ConstantLine.values())
+            .map(LogEvent.Constant::new).collect(ImmutableList.toImmutableList());
+    private static final Map<SocDetailLabel, String> SOC_PREFIXES = Maps.immutableEnumMap(Arrays.stream(
+            SocDetailLabel.values()).collect(Collectors.toMap(Function.identity(), l -> l.label() + ": ")));
 
     private final ParseMode mode;
 
@@ -83,7 +78,7 @@ public final class ServerLogParser {
     public LogEvent parseLine(String line, int lineNumber) {
         Preconditions.checkNotNull(line, "line");
         if (line.isEmpty()) {
-            return CONSTANTS[ConstantLine.BLANK.ordinal()];
+            return CONSTANTS.get(ConstantLine.BLANK.ordinal());
         }
         switch (line.charAt(0)) {
             case '✓':
@@ -132,7 +127,7 @@ public final class ServerLogParser {
         }
         ConstantLine constant = ConstantLine.lookup(line);
         if (constant != null) {
-            return CONSTANTS[constant.ordinal()];
+            return CONSTANTS.get(constant.ordinal());
         }
         LogEvent structural;
         try {

@@ -149,7 +149,7 @@ public final class MonitorRenderer {
 
     private void bar(StringBuilder sb, double percentage) {
         sb.append('[');
-        int filled = (int) ((percentage / 100.0) * BAR_WIDTH);
+        int filled = x86Truncate((percentage / 100.0) * BAR_WIDTH);
         String color = color(percentage);
         for (int i = 0; i < BAR_WIDTH; i++) {
             if (i < filled) {
@@ -159,6 +159,18 @@ public final class MonitorRenderer {
             }
         }
         sb.append("] ").append(style(color)).append(GFormat.fixed(percentage, 1)).append('%').append(style(RESET));
+    }
+
+    /**
+     * C++ {@code static_cast<int>(double)} as x86-64 executes it ({@code cvttsd2si}): truncation toward zero, and the
+     * "integer indefinite" value INT_MIN for NaN or out-of-range values (Java's cast would saturate instead). A wrapped
+     * counter (~1.8e19 bytes) therefore draws an empty bar with a huge percentage, as the C++ does.
+     */
+    static int x86Truncate(double v) {
+        if (Double.isNaN(v) || v >= 2147483648.0 || v <= -2147483649.0) {
+            return Integer.MIN_VALUE;
+        }
+        return (int) v;
     }
 
     private String style(String code) {
