@@ -163,6 +163,7 @@ public final class LogReplay {
     private void line(String text, long number) {
         lines++;
         LogEvent e = parser.parseLine(text, (int) Math.min(number, Integer.MAX_VALUE));
+        applyTo(server, e, number);
         if (e instanceof LogEvent.AllocNew a) {
             alloc(a.pid(), a.size(), a.bufferType(), a.device(), a.bufferId(), number);
         } else if (e instanceof LogEvent.AllocDup a) {
@@ -186,10 +187,8 @@ public final class LogReplay {
             logUnknown++;
             balance(0, f.bufferId())[1]++;
         } else if (e instanceof LogEvent.SweepDeadPid s) {
-            if (version.hasSweep()) {
-                server.sweep(LivenessOracle.deadPids(Set.of(s.pid())));
-            } else {
-                mismatch(number, "a sweep line, but " + version + " has no sweep");
+            if (!version.hasSweep()) {
+                mismatch(number, "PID " + s.pid() + " swept, but " + version + " has no sweep");
             }
         } else if (e instanceof LogEvent.ActiveAllocations a) {
             check(number, "Active allocations", a.count(), server.activeAllocations());
@@ -208,6 +207,47 @@ public final class LogReplay {
         }
     }
 
+    /**
+     * Sends {@code event} to {@code server} as the message that made the original server print it: ALLOC lines as
+     * ALLOCs (timestamp = {@code number}), FREE lines and device-carrying unknown-FREE warnings as FREEs, a
+     * {@code PID p is dead} line as a sweep of p (ignored by versions without sweep). Other lines send nothing.
+     *
+     * @return whether a message or sweep was applied
+     */
+    public static boolean applyTo(AllocationServer server, LogEvent event, long number) {
+        AllocMessage message = null;
+        if (event instanceof LogEvent.AllocNew a) {
+            message = AllocMessage.alloc(a.device(), a.size(), a.bufferType(), a.pid(), a.bufferId(), number);
+        } else if (event instanceof LogEvent.AllocDup a) {
+            message = AllocMessage.alloc(a.device(), a.size(), a.bufferType(), a.pid(), a.bufferId(), number);
+        } else if (event instanceof LogEvent.FreeFinal f) {
+            message = AllocMessage.free(f.device(), f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.FreePartial f) {
+            message = AllocMessage.free(f.device(), f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.FreeE1 f) {
+            message = AllocMessage.free(f.device(), f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.FreeE0 f) {
+            message = AllocMessage.free(0, f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.UnknownFree f) {
+            message = AllocMessage.free(f.device(), f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.UnknownFreeNeverTracked f) {
+            message = AllocMessage.free(f.device(), f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.AlreadyFreed f) {
+            message = AllocMessage.free(f.device(), f.pid(), f.bufferId());
+        } else if (event instanceof LogEvent.SweepDeadPid s) {
+            if (!server.version().hasSweep()) {
+                return false;
+            }
+            server.sweep(LivenessOracle.deadPids(Set.of(s.pid())));
+            return true;
+        }
+        if (message == null) {
+            return false;
+        }
+        server.accept(message);
+        return true;
+    }
+
     private void alloc(int pid, long size, int type, int device, long id, long number) {
         allocLines++;
         long[] b = balance(device, id);
@@ -217,7 +257,6 @@ public final class LogReplay {
             b[3] = 1;
         }
         b[0]++;
-        server.accept(AllocMessage.alloc(device, size, type, pid, id, number));
     }
 
     private void free(int pid, int device, long id, boolean warned) {
@@ -227,7 +266,6 @@ public final class LogReplay {
             freeLines++;
         }
         balance(device, id)[1]++;
-        server.accept(AllocMessage.free(device, pid, id));
     }
 
     private long[] balance(int device, long id) {
