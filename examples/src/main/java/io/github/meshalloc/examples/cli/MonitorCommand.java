@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 /** {@code meshalloc monitor}: what {@code allocation_monitor_client} shows at a step of a scenario. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
         description = {"Shows the allocation_monitor_client screen at a step of a scenario.",
-                "One refresh, no clear-screen; Time is fixed at 00:00:00 so the output is deterministic.",
-                "Then the allocators' truth for the same devices (the monitor only sees the server)."})
+                "One refresh, no clear-screen; Time is fixed at 00:00:00 so the output is deterministic. Then "
+                        + "the allocators' truth for the same devices (the monitor only sees the server)."})
 public final class MonitorCommand implements Callable<Integer> {
 
     @Spec

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
 /** {@code meshalloc presets}: one line per rule-set preset with meshalloc's verdict. */
 @Command(name = "presets", mixinStandardHelpOptions = true,
         description = {"Lists the rule-set presets with meshalloc's balanced/unbalanced verdict.",
-                "One line per preset (code state of the seeds) in story order: name, server version, verdict,",
-                "and the preset's description."})
+                "One line per preset (code state of the seeds) in story order: name, server version, verdict, "
+                        + "and the preset's description."})
 public final class PresetsCommand implements Callable<Integer> {
 
     @ParentCommand

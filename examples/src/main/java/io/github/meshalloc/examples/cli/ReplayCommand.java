@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
 /** {@code meshalloc replay}: a real server log replayed into a fresh server model. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays a real allocation-server log into a fresh server model.",
-                "Parses allocation_server_poc output and reports per-key balance (leaked, double-freed,",
-                "balanced, size changed on reuse), unknown FREEs, remaining allocations per device and type,",
-                "and the log's own statistics lines checked against the replay.",
-                "A malformed event line is an error (exit 2) naming its line number and text, unless --lenient.",
+                "Parses allocation_server_poc output and reports per-key balance (leaked, double-freed, "
+                        + "balanced, size changed on reuse), unknown FREEs, remaining allocations per device and type, and "
+                        + "the log's own statistics lines checked against the replay. A malformed event line is an error "
+                        + "(exit 2) naming its line number and text, unless --lenient.",
                 "Exit code 1 when the log does not balance."})
 public final class ReplayCommand implements Callable<Integer> {
 

@@ -11,11 +11,10 @@ import picocli.CommandLine.Spec;
 /** {@code meshalloc seeds}: the seeds' story, each code state's numbers side by side, the final fix judged. */
 @Command(name = "seeds", mixinStandardHelpOptions = true,
         description = {"Re-enacts the seeds' debugging story in simulation (default subcommand).",
-                "Scenarios: (a) the 2x4 mesh test, (b) three successive runs, (c) the program-cache residue,",
-                "(d) MeshBuffer backing and per-chip buffers, (e) the circular-buffer clash,",
-                "then what the seeds missed and whether the final fix balances.",
-                "Each seed figure is marked exact, approximate (why) or refuted, with the rules, server version",
-                "and assumptions that produce it.",
+                "Scenarios: (a) the 2x4 mesh test, (b) three successive runs, (c) the program-cache residue, (d) "
+                        + "MeshBuffer backing and per-chip buffers, (e) the circular-buffer clash, then what the seeds "
+                        + "missed and whether the final fix balances. Each seed figure is marked exact, approximate (why) "
+                        + "or refuted, with the rules, server version and assumptions that produce it.",
                 "Exit code 1 if a seed figure is no longer reproduced or the final fix is unbalanced."})
 public final class SeedsCommand implements Callable<Integer> {
 

@@ -22,17 +22,17 @@ import picocli.CommandLine.Spec;
 /** {@code meshalloc timeline}: memory per device over the event sequence, as one self-contained HTML file. */
 @Command(name = "timeline", mixinStandardHelpOptions = true,
         description = {"Writes memory use over time as one self-contained HTML file (inline SVG).",
-                "Input: a scenario name (run under --rules) or a server log file. The page plots bytes per device",
-                "and counter over the server's event sequence (replayed into a fresh server model), marks the",
-                "allocations still live at the end in red, and, for a scenario, draws the memory map of one bank",
-                "type of one device at --step from the simulated allocators' block tables."})
+                "Input: a scenario name (run under --rules) or a server log file. The page plots bytes per "
+                        + "device and counter over the server's event sequence (replayed into a fresh server model), marks "
+                        + "the allocations still live at the end in red, and, for a scenario, draws the memory map of one "
+                        + "bank type of one device at --step from the simulated allocators' block tables."})
 public final class TimelineCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<scenario>|<server.log>",
-            description = "A scenario (${sys:meshalloc.scenarios:-mesh-test}) or a server log file.")
+    @Parameters(index = "0", paramLabel = "<scenario>|<server.log>", completionCandidates = ScenarioCatalog.class,
+            description = "A scenario (${COMPLETION-CANDIDATES}) or a server log file.")
     private String input;
 
     @Option(names = "--out", paramLabel = "report.html", required = true, description = "The HTML file to write.")
