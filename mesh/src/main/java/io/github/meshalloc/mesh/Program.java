@@ -3,8 +3,12 @@ package io.github.meshalloc.mesh;
 import io.github.meshalloc.allocator.Buffer;
 import io.github.meshalloc.allocator.BufferShardingArgs;
 import io.github.meshalloc.allocator.BufferType;
+import io.github.meshalloc.allocator.CoreCoord;
 import io.github.meshalloc.allocator.CoreRange;
 import io.github.meshalloc.allocator.HalMemType;
+import io.github.meshalloc.allocator.SubDevice;
+import io.github.meshalloc.allocator.SubDeviceManager;
+import io.github.meshalloc.allocator.SubDeviceManagerTracker;
 import io.github.meshalloc.allocator.TtFatalException;
 import io.github.meshalloc.mesh.rules.ProgramBufferPoolRelease;
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 /**
  * A compiled program on a MeshDevice: its kernel binary buffer, its circular buffers and the buffers it
@@ -110,11 +115,53 @@ public final class Program {
     }
 
     /**
+     * Models {@code determine_sub_device_ids(device)}: {@code [0]} while the default sub-device manager is active;
+     * otherwise the ids, ascending [I: the C++ collects them in an {@code unordered_set}], of the active manager's
+     * sub-devices whose Tensix cores intersect the program's cores, fatal unless those intersections cover every
+     * core. The program's cores are its circular buffers' cores here [I: the C++ walks its kernel groups, which
+     * meshalloc does not model].
+     *
+     * @throws TtFatalException "Kernel group cores do not match sub device cores for programmable core type TENSIX"
+     */
+    List<Integer> determineSubDeviceIds() {
+        SubDeviceManagerTracker tracker = device.subDeviceManagerTracker();
+        SubDeviceManager active = tracker.activeSubDeviceManager();
+        if (active == tracker.defaultSubDeviceManager()) {
+            return List.of(0);
+        }
+        TreeSet<Integer> used = new TreeSet<>();
+        long intersections = 0;
+        long cores = 0;
+        List<SubDevice> subDevices = active.subDevices();
+        for (CircularBufferSpec cb : spec.circularBuffers()) {
+            for (int i = 0; i < subDevices.size(); i++) {
+                long inside = 0;
+                for (CoreCoord core : cb.coreRanges().cores()) {
+                    if (subDevices.get(i).tensixCores().contains(core)) {
+                        inside++;
+                    }
+                }
+                if (inside > 0) {
+                    used.add(i);
+                    intersections += inside;
+                }
+            }
+            cores += cb.coreRanges().numCores();
+        }
+        if (intersections != cores) {
+            throw new TtFatalException(
+                    "Kernel group cores do not match sub device cores for programmable core type TENSIX");
+        }
+        return List.copyOf(used);
+    }
+
+    /**
      * Models {@code validate_circular_buffer_region(device)}: fatal if a CB region grows beyond L1 or reaches
-     * the lowest occupied L1 address of the mesh allocator.
+     * the lowest occupied compute L1 address of the mesh's allocators for the program's sub-devices (the mesh
+     * allocator, and the active manager's local allocators of those sub-devices, reference 12.2).
      */
     void validateCircularBufferRegion() {
-        OptionalLong lowest = device.lowestOccupiedComputeL1Address(List.of());
+        OptionalLong lowest = device.lowestOccupiedComputeL1Address(determineSubDeviceIds());
         long maxL1 = device.l1SizePerCore();
         for (CircularBufferAllocator allocator : cbAllocators.values()) {
             if (!allocator.hasRegions()) {
