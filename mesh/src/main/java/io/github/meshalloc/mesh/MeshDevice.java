@@ -93,19 +93,22 @@ public final class MeshDevice implements IDevice {
     }
 
     /**
-     * Models {@code MeshDevice::close} (late-2025 {@code MeshDeviceImpl::close_impl}, reference 12.3): the program
-     * cache is cleared, the mesh command queues are dropped (any trace capture in progress with them), the sub-device
-     * manager tracker is destroyed with the process's teardown rule (each manager's allocators are released, then its
-     * pooled traces are destroyed; the mesh allocator dies here), every chip is closed, and the mesh is marked not
-     * initialised. System buffers are then dropped; user buffers that outlive the mesh behave as reference 12.3 says.
+     * Models {@code MeshDevice::close} (late-2025 {@code MeshDeviceImpl::close_impl}, reference 12.3): the mesh
+     * command queues are dropped (any trace capture in progress with them), the sub-device manager tracker is
+     * destroyed with the process's teardown rule (each manager's allocators are released, then its pooled traces are
+     * destroyed; the mesh allocator dies here, while the mesh still reports initialised), every chip is closed
+     * ({@code scoped_devices_.reset()}), and the mesh is marked not initialised. System buffers are then dropped; user
+     * buffers that outlive the mesh behave as reference 12.3 says.
      *
-     * @throws TtFatalException if the mesh is not open
+     * <p>Unlike {@code Device::close}, {@code close_impl} does not clear the program cache [R mesh_device.cpp]: cached
+     * programs survive with their kernel-binary MeshBuffers (whose backing buffers the teardown has just released)
+     * until {@link #disableAndClearProgramCache()} or {@link #release()}. A second close is a no-op: the C++ has no
+     * guard, and every step finds its member already reset.
      */
     public void close() {
         if (!initialized) {
-            throw new TtFatalException("Cannot close mesh device " + config.meshId() + " that is not initialized");
+            return;
         }
-        programCache.disableAndClear();
         Arrays.fill(commandQueueTraceIds, null);
         subDeviceManagerTracker.destroy(context.rules().subDeviceManagerTeardown());
         for (Device chip : devices.values()) {
@@ -121,18 +124,17 @@ public final class MeshDevice implements IDevice {
     /**
      * Models dropping the last {@code shared_ptr<MeshDevice>}: the weak pointers of every MeshBuffer expire first
      * (that is how {@code std::weak_ptr} behaves once the count reaches zero), then {@code ~MeshDevice} runs
-     * {@code close_impl} if the mesh is still open. So a program-cache kernel binary destroyed by that close takes
-     * the expired-mesh path of {@code MeshBuffer::deallocate}, and trace buffers destroyed by it do not subtract their
-     * size (their MeshBuffer no longer reports allocated).
+     * {@code close_impl} (a no-op if already closed), then {@code ~MeshDeviceImpl} destroys the program cache. So
+     * trace buffers destroyed by that close do not subtract their size (their MeshBuffer no longer reports
+     * allocated), and kernel binaries of cached programs take the expired-mesh path of {@code MeshBuffer::deallocate}.
      *
      * @throws IllegalStateException if already released
      */
     public void release() {
         Preconditions.checkState(!expired, "mesh device %s was already released", config.meshId());
         expired = true;
-        if (initialized) {
-            close();
-        }
+        close();
+        programCache.disableAndClear();
     }
 
     /** Whether the last reference was dropped ({@code weak_ptr<MeshDevice>::lock()} returns null). */
