@@ -88,16 +88,17 @@ public final class SubDeviceManagerTracker {
     /**
      * Models {@code remove_sub_device_manager(id)}: destroys it.
      *
-     * @throws TtFatalException if it is the active or the default manager
+     * @throws TtFatalException "Cannot remove active sub device manager {id}", checked first, or "Cannot remove
+     *                          default sub device manager {id}" (sub_device_manager_tracker.cpp)
      */
     public void removeSubDeviceManager(long id, SubDeviceManagerTeardown teardown) {
         checkAlive();
         SubDeviceManager manager = manager(id);
         if (manager == activeManager) {
-            throw new TtFatalException("Cannot remove sub device manager " + id + " while it is active");
+            throw new TtFatalException("Cannot remove active sub device manager " + id);
         }
         if (manager == defaultManager) {
-            throw new TtFatalException("Cannot remove the default sub device manager " + id);
+            throw new TtFatalException("Cannot remove default sub device manager " + id);
         }
         managers.remove(id);
         manager.destroy(teardown);
