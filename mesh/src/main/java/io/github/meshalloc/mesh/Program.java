@@ -26,25 +26,43 @@ import java.util.TreeSet;
  *
  * <p>Models the memory side of {@code tt::tt_metal::Program} / {@code detail::ProgramImpl}
  * ({@code tt_metal/impl/program/program.cpp}, reference 11). {@link #destroy()} models
- * {@code ~Program}: CBs deallocated (a {@code track_deallocate_cb}), the buffer pool released or not per
- * {@link ProgramBufferPoolRelease}, the kernel binary MeshBuffer dropped.
+ * {@code ~Program}: CBs deallocated, the buffer pool released or not per {@link ProgramBufferPoolRelease}, the
+ * kernel binary MeshBuffer dropped.
+ *
+ * <p>{@code track_deallocate_cb}: upstream late-2025 never calls it from a program's destruction; the seeds' fork
+ * does, from {@code ~ProgramImpl} via {@code deallocate_circular_buffers()}, once per device whose CBs it allocated
+ * (MUM/CB_MULTI_DEVICE_FIX.md) [3P]. meshalloc always makes that call, when local CBs were allocated, because it is
+ * the seam the tracking module's processors read; whether anything is reported is the rule set's
+ * {@code CircularBufferReporting} there [I].
  */
 public final class Program {
     private final long id;
     private final ProgramSpec spec;
     private final MeshDevice device;
     private final Map<CoreRange, CircularBufferAllocator> cbAllocators = new LinkedHashMap<>();
-    private final List<Long> cbAddresses = new ArrayList<>();
+    private final long[] cbAddresses;
     private final List<Buffer> bufferPool = new ArrayList<>();
     private MeshBuffer kernelBinary;
+    private boolean localAllocationNeeded;
     private boolean cbsAllocated;
     private boolean destroyed;
 
+    /**
+     * Models building the program: {@code add_circular_buffer_} for each CB in order (one CB allocator per distinct
+     * core range; a globally allocated CB takes its address at once, a local one marks allocation as needed).
+     */
     Program(ProgramSpec spec, MeshDevice device) {
         this.id = device.context().nextProgramId();
         this.spec = spec;
         this.device = device;
-        for (CircularBufferSpec cb : spec.circularBuffers()) {
+        this.cbAddresses = new long[spec.circularBuffers().size()];
+        for (int i = 0; i < cbAddresses.length; i++) {
+            CircularBufferSpec cb = spec.circularBuffers().get(i);
+            if (cb.globalAddress().isPresent()) {
+                cbAddresses[i] = cb.globalAddress().getAsLong();
+            } else {
+                localAllocationNeeded = true;
+            }
             for (CoreRange range : cb.coreRanges().ranges()) {
                 cbAllocators.computeIfAbsent(range, CircularBufferAllocator::new);
             }
@@ -79,14 +97,14 @@ public final class Program {
      * alignment, is marked in every intersecting allocator, and is reported with {@code track_allocate_cb}.
      */
     void allocateCircularBuffers() {
-        if (cbsAllocated) {
+        if (!localAllocationNeeded) {
             return;
         }
         long base = device.allocator().getBaseAllocatorAddr(HalMemType.L1);
         long alignment = device.allocator().getConfig().dramAlignment();
-        for (CircularBufferSpec cb : spec.circularBuffers()) {
+        for (int i = 0; i < cbAddresses.length; i++) {
+            CircularBufferSpec cb = spec.circularBuffers().get(i);
             if (cb.globalAddress().isPresent()) {
-                cbAddresses.add(cb.globalAddress().getAsLong());
                 continue;
             }
             long address = base;
@@ -109,8 +127,9 @@ public final class Program {
                 }
             }
             device.context().graphTracker().trackAllocateCb(cb.coreRanges(), address, cb.size(), false, device);
-            cbAddresses.add(address);
+            cbAddresses[i] = address;
         }
+        localAllocationNeeded = false;
         cbsAllocated = true;
     }
 
@@ -225,9 +244,19 @@ public final class Program {
         return spec;
     }
 
-    /** CB addresses in creation order (empty until allocated). */
+    /**
+     * CB addresses in creation order: globally allocated CBs at their buffer's address, local ones where
+     * {@code allocate_circular_buffers} put them (empty while local CBs still await allocation).
+     */
     public List<Long> circularBufferAddresses() {
-        return List.copyOf(cbAddresses);
+        if (localAllocationNeeded) {
+            return List.of();
+        }
+        List<Long> addresses = new ArrayList<>(cbAddresses.length);
+        for (long address : cbAddresses) {
+            addresses.add(address);
+        }
+        return List.copyOf(addresses);
     }
 
     /** The kernel binary MeshBuffer, while the program lives. */
