@@ -44,7 +44,7 @@ public final class CircularBufferAllocator {
         }
         long[] last = regions.get(regions.size() - 1);
         if (address < last[1]) {
-            throw new TtFatalException("Local buffer address " + address + " has to append to last l1 region "
+            throw new TtFatalException("Local buffer address " + address + " has to append to last L1 region "
                     + "[" + last[0] + ", " + last[1] + ") or be at a higher address");
         }
         if (address == last[1]) {

@@ -26,6 +26,12 @@ import java.util.OptionalLong;
  * {@code shared_ptr<MeshBuffer>} (a tensor's storage, a program's buffer pool); releasing the last one
  * runs {@code ~MeshBuffer}: {@code deallocate()}, then the per-chip Buffers are destroyed. What
  * {@code deallocate()} does with a live mesh is the {@link MeshBufferDeallocate} rule of the mesh.
+ *
+ * <p>"Live" is the C++ {@code mesh_device_.lock() != nullptr}: the MeshDevice object still exists, even when it has
+ * been closed (the opposite of {@link MeshDevice#isExpired()}). After {@link MeshDevice#close()} a MeshBuffer
+ * therefore still takes the live path, and its backing buffer, whose device is no longer initialised, skips the
+ * allocator; after {@link MeshDevice#release()} it takes the {@code mark_as_deallocated} path. Neither calls an
+ * allocator.
  */
 public final class MeshBuffer {
     /** Models the variant {@code state_}. */
@@ -80,6 +86,7 @@ public final class MeshBuffer {
         Preconditions.checkNotNull(deviceLocalConfig, "deviceLocalConfig");
         Preconditions.checkNotNull(meshDevice, "meshDevice");
         Preconditions.checkNotNull(address, "address");
+        // [I] The C++ does not check: Buffer::create would reach the tracker the close reset (undefined behaviour).
         Preconditions.checkState(meshDevice.isInitialized(),
                 "mesh device %s is closed; mesh buffers can only be created on an open mesh", meshDevice.id());
         config.validate(meshDevice.shape());
@@ -116,16 +123,17 @@ public final class MeshBuffer {
     }
 
     /**
-     * Models {@code MeshBuffer::deallocate()} (reference 9.4). With the mesh alive, the mesh's
-     * {@link MeshBufferDeallocate} rule decides what is marked first; then the state becomes DEALLOCATED,
-     * which drops this MeshBuffer's reference to the backing Buffer. With the mesh closed, the backing
-     * buffer is marked deallocated (no allocator call).
+     * Models {@code MeshBuffer::deallocate()} (reference 9.4). With the mesh alive (not expired, open or closed),
+     * the mesh's {@link MeshBufferDeallocate} rule decides what is marked first; then the state becomes
+     * DEALLOCATED, which drops this MeshBuffer's reference to the backing Buffer. With the mesh expired, the backing
+     * buffer is marked deallocated (no allocator call). Idempotent: a DEALLOCATED MeshBuffer is left as it is (the
+     * C++ repeats the assignment, to the same effect).
      */
     public void deallocate() {
         if (state == State.DEALLOCATED) {
             return;
         }
-        if (meshDevice.isInitialized()) {
+        if (!meshDevice.isExpired()) {
             switch (meshDevice.meshRules().meshBufferDeallocate()) {
                 case UPSTREAM -> {
                 }
@@ -200,9 +208,9 @@ public final class MeshBuffer {
         return useCount;
     }
 
-    /** Models {@code is_allocated()}: not DEALLOCATED and the mesh still alive. */
+    /** Models {@code is_allocated()}: not DEALLOCATED and the mesh not expired (a closed mesh still counts). */
     public boolean isAllocated() {
-        return state != State.DEALLOCATED && meshDevice.isInitialized();
+        return state != State.DEALLOCATED && !meshDevice.isExpired();
     }
 
     /** The state ({@code state_}). */
@@ -235,9 +243,21 @@ public final class MeshBuffer {
         return deviceLocalConfig;
     }
 
-    /** Models {@code device()}. */
+    /**
+     * Models {@code device()}.
+     *
+     * @throws TtFatalException "Can't get device from mesh buffer, already deallocated" once the mesh has expired
+     */
     public MeshDevice device() {
+        if (meshDevice.isExpired()) {
+            throw new TtFatalException("Can't get device from mesh buffer, already deallocated");
+        }
         return meshDevice;
+    }
+
+    /** Models {@code page_size()}: the device-local page size. */
+    public long pageSize() {
+        return deviceLocalConfig.pageSize();
     }
 
     /**
@@ -275,20 +295,54 @@ public final class MeshBuffer {
     }
 
     /**
-     * Models {@code view(region)}: per-chip Buffer views at the same address and a VIEW state that keeps
-     * this MeshBuffer alive.
+     * Models {@code view(region)} (late-2025): the region must be page-aligned and inside the device-local size; the
+     * whole buffer gives this MeshBuffer (one more reference); otherwise a VIEW MeshBuffer at the SAME address whose
+     * per-chip buffers are {@code Buffer::view}s and which keeps this one alive. Its config is
+     * {@code Replicated{region size}}, or this Sharded config with the global size scaled by region / local size
+     * (through a {@code double}, truncated, as the C++ does). Like the C++, it does not check this MeshBuffer's state.
+     *
+     * @throws IllegalArgumentException "Region offset must be a multiple of page size", "Region size must be a
+     *                                  multiple of page size" or "Region must be within buffer" (with the values)
+     * @throws TtFatalException         "MeshDevice is deallocated" once the mesh has expired
      */
     public MeshBuffer view(BufferRegion region) {
-        Preconditions.checkState(state != State.DEALLOCATED, "cannot view a deallocated mesh buffer at %s", address);
+        Preconditions.checkNotNull(region, "region");
+        long page = deviceLocalConfig.pageSize();
+        Preconditions.checkArgument(page != 0 && region.offset() % page == 0,
+                "Region offset must be a multiple of page size: offset %s, page size %s", region.offset(), page);
+        Preconditions.checkArgument(region.size() % page == 0,
+                "Region size must be a multiple of page size: size %s, page size %s", region.size(), page);
+        Preconditions.checkArgument(region.offset() + region.size() <= deviceLocalSize,
+                "Region must be within buffer: [%s, %s) exceeds the device-local size %s", region.offset(),
+                region.offset() + region.size(), deviceLocalSize);
+        if (region.offset() == 0 && region.size() == deviceLocalSize) {
+            return retain();
+        }
+        if (meshDevice.isExpired()) {
+            throw new TtFatalException("MeshDevice is deallocated");
+        }
         Map<MeshCoordinate, Buffer> views = new LinkedHashMap<>();
         for (Map.Entry<MeshCoordinate, Buffer> entry : buffers.entrySet()) {
             views.put(entry.getKey(), entry.getValue().view(region));
         }
+        MeshBufferConfig viewConfig;
+        if (config instanceof MeshBufferConfig.Sharded sharded) {
+            double ratio = (double) region.size() / deviceLocalSize;
+            viewConfig = new MeshBufferConfig.Sharded((long) (sharded.size() * ratio), sharded.globalHeight(),
+                    sharded.globalWidth(), sharded.shardHeight(), sharded.shardWidth(), sharded.orientation());
+        } else {
+            viewConfig = new MeshBufferConfig.Replicated(region.size());
+        }
         retain();
-        MeshBuffer view = new MeshBuffer(meshDevice, new MeshBufferConfig.Replicated(region.size()), deviceLocalConfig,
-                region.size(), address, null, State.VIEW, views, this);
+        MeshBuffer view = new MeshBuffer(meshDevice, viewConfig, deviceLocalConfig, region.size(), address, null,
+                State.VIEW, views, this);
         meshDevice.registerMeshBuffer(view);
         return view;
+    }
+
+    /** The MeshBuffer a VIEW keeps alive ({@code ViewState::parent}), or empty. */
+    public Optional<MeshBuffer> parent() {
+        return Optional.ofNullable(state == State.VIEW ? parent : null);
     }
 
     @Override

@@ -60,9 +60,14 @@ public sealed interface MeshBufferConfig permits MeshBufferConfig.Replicated, Me
             Preconditions.checkArgument(shardHeight >= 0 && shardWidth >= 0,
                     "shard shape (%s, %s) must not be negative (0 replicates)", shardHeight, shardWidth);
             Preconditions.checkNotNull(orientation, "orientation");
-            Preconditions.checkArgument(size % (globalHeight * globalWidth) == 0,
-                    "global size %s must be a multiple of the element count %s x %s", size, globalHeight,
-                    globalWidth);
+        }
+
+        /**
+         * Models {@code compute_datum_size_bytes()}: global size / (global height x global width), integer
+         * division, as the C++ does (a global size that is not a multiple is not refused; the remainder is lost).
+         */
+        public long datumSizeBytes() {
+            return size / (globalHeight * globalWidth);
         }
 
         /** Shard height after replacing 0 (replicate) by the global height. */
@@ -75,18 +80,26 @@ public sealed interface MeshBufferConfig permits MeshBufferConfig.Replicated, Me
             return shardWidth == 0 ? globalWidth : shardWidth;
         }
 
+        /** The device-local size: datum size x physical shard height x physical shard width. */
         @Override
         public long deviceLocalSize() {
-            long datum = size / (globalHeight * globalWidth);
-            return datum * physicalShardHeight() * physicalShardWidth();
+            return datumSizeBytes() * physicalShardHeight() * physicalShardWidth();
         }
 
+        /**
+         * Models {@code validate_mesh_buffer_config} for a sharded config: the global shape must divide into
+         * physical shards; the shard count, multiplied by the mesh size when both dimensions replicate, or by the
+         * rows (ROW_MAJOR) / columns (COL_MAJOR) when one does, must not exceed the number of devices.
+         *
+         * @throws IllegalArgumentException with the C++ message's facts otherwise
+         */
         @Override
         public void validate(MeshShape shape) {
-            Preconditions.checkArgument(globalHeight % physicalShardHeight() == 0,
-                    "global height %s must be divisible by the shard height %s", globalHeight, physicalShardHeight());
-            Preconditions.checkArgument(globalWidth % physicalShardWidth() == 0,
-                    "global width %s must be divisible by the shard width %s", globalWidth, physicalShardWidth());
+            Preconditions.checkArgument(globalHeight % physicalShardHeight() == 0
+                            && globalWidth % physicalShardWidth() == 0,
+                    "Global buffer shape must be aligned with the shard shape: requested buffer shape: (%s, %s), "
+                            + "shard shape: (%s, %s)", globalHeight, globalWidth, physicalShardHeight(),
+                    physicalShardWidth());
             long shards = (globalHeight / physicalShardHeight()) * (globalWidth / physicalShardWidth());
             boolean replicateH = shardHeight == 0;
             boolean replicateW = shardWidth == 0;
@@ -96,7 +109,8 @@ public sealed interface MeshBufferConfig permits MeshBufferConfig.Replicated, Me
                 shards *= orientation == ShardOrientation.ROW_MAJOR ? shape.rows() : shape.columns();
             }
             Preconditions.checkArgument(shards <= shape.meshSize(),
-                    "%s shards do not fit on a %s mesh of %s devices", shards, shape, shape.meshSize());
+                    "The sharded tensor does not fit on the Mesh. Num shards in buffer %s, Num Devices %s (a %s mesh)",
+                    shards, shape.meshSize(), shape);
         }
     }
 }

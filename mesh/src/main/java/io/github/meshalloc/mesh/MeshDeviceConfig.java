@@ -18,9 +18,14 @@ import java.util.List;
  * @param physicalDeviceIds chip id at each coordinate, row-major
  * @param chipConfig        every chip's allocator config (the mesh allocator copies it)
  * @param systemBuffers     what each chip allocates at open
+ * @param numCommandQueues  hardware command queues ({@code num_command_queues}): 1 or 2; each can capture one trace
+ *                          at a time
  */
 public record MeshDeviceConfig(int meshId, MeshShape shape, List<Integer> physicalDeviceIds, AllocatorConfig chipConfig,
-                               SystemBufferProfile systemBuffers) {
+                               SystemBufferProfile systemBuffers, int numCommandQueues) {
+
+    /** Most hardware command queues a device offers ({@code MAX_NUM_HW_CQS} in {@code hostdevcommon/common_values.hpp}). */
+    public static final int MAX_NUM_HW_CQS = 2;
 
     /** The placement tt-metal's mesh test printed for a 2x4 T3K: row 0 = 4, 0, 3, 7; row 1 = 5, 1, 2, 6. */
     public static final List<Integer> T3K_2X4_PLACEMENT = List.of(4, 0, 3, 7, 5, 1, 2, 6);
@@ -38,6 +43,14 @@ public record MeshDeviceConfig(int meshId, MeshShape shape, List<Integer> physic
         for (int id : physicalDeviceIds) {
             Preconditions.checkArgument(id >= 0, "physical device id %s must not be negative", id);
         }
+        Preconditions.checkArgument(numCommandQueues >= 1 && numCommandQueues <= MAX_NUM_HW_CQS,
+                "number of command queues %s must be 1..%s", numCommandQueues, MAX_NUM_HW_CQS);
+    }
+
+    /** One command queue, {@code open_mesh_device}'s default. */
+    public MeshDeviceConfig(int meshId, MeshShape shape, List<Integer> physicalDeviceIds, AllocatorConfig chipConfig,
+                            SystemBufferProfile systemBuffers) {
+        this(meshId, shape, physicalDeviceIds, chipConfig, systemBuffers, 1);
     }
 
     /**
@@ -58,11 +71,16 @@ public record MeshDeviceConfig(int meshId, MeshShape shape, List<Integer> physic
 
     /** A copy with another system-buffer profile. */
     public MeshDeviceConfig withSystemBuffers(SystemBufferProfile profile) {
-        return new MeshDeviceConfig(meshId, shape, physicalDeviceIds, chipConfig, profile);
+        return new MeshDeviceConfig(meshId, shape, physicalDeviceIds, chipConfig, profile, numCommandQueues);
     }
 
     /** A copy with another mesh id. */
     public MeshDeviceConfig withMeshId(int id) {
-        return new MeshDeviceConfig(id, shape, physicalDeviceIds, chipConfig, systemBuffers);
+        return new MeshDeviceConfig(id, shape, physicalDeviceIds, chipConfig, systemBuffers, numCommandQueues);
+    }
+
+    /** A copy with another number of hardware command queues. */
+    public MeshDeviceConfig withNumCommandQueues(int count) {
+        return new MeshDeviceConfig(meshId, shape, physicalDeviceIds, chipConfig, systemBuffers, count);
     }
 }

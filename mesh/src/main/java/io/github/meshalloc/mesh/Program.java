@@ -3,8 +3,12 @@ package io.github.meshalloc.mesh;
 import io.github.meshalloc.allocator.Buffer;
 import io.github.meshalloc.allocator.BufferShardingArgs;
 import io.github.meshalloc.allocator.BufferType;
+import io.github.meshalloc.allocator.CoreCoord;
 import io.github.meshalloc.allocator.CoreRange;
 import io.github.meshalloc.allocator.HalMemType;
+import io.github.meshalloc.allocator.SubDevice;
+import io.github.meshalloc.allocator.SubDeviceManager;
+import io.github.meshalloc.allocator.SubDeviceManagerTracker;
 import io.github.meshalloc.allocator.TtFatalException;
 import io.github.meshalloc.mesh.rules.ProgramBufferPoolRelease;
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.TreeSet;
 
 /**
  * A compiled program on a MeshDevice: its kernel binary buffer, its circular buffers and the buffers it
@@ -21,25 +26,43 @@ import java.util.OptionalLong;
  *
  * <p>Models the memory side of {@code tt::tt_metal::Program} / {@code detail::ProgramImpl}
  * ({@code tt_metal/impl/program/program.cpp}, reference 11). {@link #destroy()} models
- * {@code ~Program}: CBs deallocated (a {@code track_deallocate_cb}), the buffer pool released or not per
- * {@link ProgramBufferPoolRelease}, the kernel binary MeshBuffer dropped.
+ * {@code ~Program}: CBs deallocated, the buffer pool released or not per {@link ProgramBufferPoolRelease}, the
+ * kernel binary MeshBuffer dropped.
+ *
+ * <p>{@code track_deallocate_cb}: upstream late-2025 never calls it from a program's destruction; the seeds' fork
+ * does, from {@code ~ProgramImpl} via {@code deallocate_circular_buffers()}, once per device whose CBs it allocated
+ * (MUM/CB_MULTI_DEVICE_FIX.md) [3P]. meshalloc always makes that call, when local CBs were allocated, because it is
+ * the seam the tracking module's processors read; whether anything is reported is the rule set's
+ * {@code CircularBufferReporting} there [I].
  */
 public final class Program {
     private final long id;
     private final ProgramSpec spec;
     private final MeshDevice device;
     private final Map<CoreRange, CircularBufferAllocator> cbAllocators = new LinkedHashMap<>();
-    private final List<Long> cbAddresses = new ArrayList<>();
+    private final long[] cbAddresses;
     private final List<Buffer> bufferPool = new ArrayList<>();
     private MeshBuffer kernelBinary;
+    private boolean localAllocationNeeded;
     private boolean cbsAllocated;
     private boolean destroyed;
 
+    /**
+     * Models building the program: {@code add_circular_buffer_} for each CB in order (one CB allocator per distinct
+     * core range; a globally allocated CB takes its address at once, a local one marks allocation as needed).
+     */
     Program(ProgramSpec spec, MeshDevice device) {
         this.id = device.context().nextProgramId();
         this.spec = spec;
         this.device = device;
-        for (CircularBufferSpec cb : spec.circularBuffers()) {
+        this.cbAddresses = new long[spec.circularBuffers().size()];
+        for (int i = 0; i < cbAddresses.length; i++) {
+            CircularBufferSpec cb = spec.circularBuffers().get(i);
+            if (cb.globalAddress().isPresent()) {
+                cbAddresses[i] = cb.globalAddress().getAsLong();
+            } else {
+                localAllocationNeeded = true;
+            }
             for (CoreRange range : cb.coreRanges().ranges()) {
                 cbAllocators.computeIfAbsent(range, CircularBufferAllocator::new);
             }
@@ -74,14 +97,14 @@ public final class Program {
      * alignment, is marked in every intersecting allocator, and is reported with {@code track_allocate_cb}.
      */
     void allocateCircularBuffers() {
-        if (cbsAllocated) {
+        if (!localAllocationNeeded) {
             return;
         }
         long base = device.allocator().getBaseAllocatorAddr(HalMemType.L1);
         long alignment = device.allocator().getConfig().dramAlignment();
-        for (CircularBufferSpec cb : spec.circularBuffers()) {
+        for (int i = 0; i < cbAddresses.length; i++) {
+            CircularBufferSpec cb = spec.circularBuffers().get(i);
             if (cb.globalAddress().isPresent()) {
-                cbAddresses.add(cb.globalAddress().getAsLong());
                 continue;
             }
             long address = base;
@@ -104,17 +127,60 @@ public final class Program {
                 }
             }
             device.context().graphTracker().trackAllocateCb(cb.coreRanges(), address, cb.size(), false, device);
-            cbAddresses.add(address);
+            cbAddresses[i] = address;
         }
+        localAllocationNeeded = false;
         cbsAllocated = true;
     }
 
     /**
+     * Models {@code determine_sub_device_ids(device)}: {@code [0]} while the default sub-device manager is active;
+     * otherwise the ids, ascending [I: the C++ collects them in an {@code unordered_set}], of the active manager's
+     * sub-devices whose Tensix cores intersect the program's cores, fatal unless those intersections cover every
+     * core. The program's cores are its circular buffers' cores here [I: the C++ walks its kernel groups, which
+     * meshalloc does not model].
+     *
+     * @throws TtFatalException "Kernel group cores do not match sub device cores for programmable core type TENSIX"
+     */
+    List<Integer> determineSubDeviceIds() {
+        SubDeviceManagerTracker tracker = device.subDeviceManagerTracker();
+        SubDeviceManager active = tracker.activeSubDeviceManager();
+        if (active == tracker.defaultSubDeviceManager()) {
+            return List.of(0);
+        }
+        TreeSet<Integer> used = new TreeSet<>();
+        long intersections = 0;
+        long cores = 0;
+        List<SubDevice> subDevices = active.subDevices();
+        for (CircularBufferSpec cb : spec.circularBuffers()) {
+            for (int i = 0; i < subDevices.size(); i++) {
+                long inside = 0;
+                for (CoreCoord core : cb.coreRanges().cores()) {
+                    if (subDevices.get(i).tensixCores().contains(core)) {
+                        inside++;
+                    }
+                }
+                if (inside > 0) {
+                    used.add(i);
+                    intersections += inside;
+                }
+            }
+            cores += cb.coreRanges().numCores();
+        }
+        if (intersections != cores) {
+            throw new TtFatalException(
+                    "Kernel group cores do not match sub device cores for programmable core type TENSIX");
+        }
+        return List.copyOf(used);
+    }
+
+    /**
      * Models {@code validate_circular_buffer_region(device)}: fatal if a CB region grows beyond L1 or reaches
-     * the lowest occupied L1 address of the mesh allocator.
+     * the lowest occupied compute L1 address of the mesh's allocators for the program's sub-devices (the mesh
+     * allocator, and the active manager's local allocators of those sub-devices, reference 12.2).
      */
     void validateCircularBufferRegion() {
-        OptionalLong lowest = device.lowestOccupiedComputeL1Address(List.of());
+        OptionalLong lowest = device.lowestOccupiedComputeL1Address(determineSubDeviceIds());
         long maxL1 = device.l1SizePerCore();
         for (CircularBufferAllocator allocator : cbAllocators.values()) {
             if (!allocator.hasRegions()) {
@@ -178,9 +244,19 @@ public final class Program {
         return spec;
     }
 
-    /** CB addresses in creation order (empty until allocated). */
+    /**
+     * CB addresses in creation order: globally allocated CBs at their buffer's address, local ones where
+     * {@code allocate_circular_buffers} put them (empty while local CBs still await allocation).
+     */
     public List<Long> circularBufferAddresses() {
-        return List.copyOf(cbAddresses);
+        if (localAllocationNeeded) {
+            return List.of();
+        }
+        List<Long> addresses = new ArrayList<>(cbAddresses.length);
+        for (long address : cbAddresses) {
+            addresses.add(address);
+        }
+        return List.copyOf(addresses);
     }
 
     /** The kernel binary MeshBuffer, while the program lives. */

@@ -70,7 +70,7 @@ public final class LogReplay {
         this.versionReason = versionReason;
         this.lenient = lenient;
         this.parser = lenient ? ServerLogParser.lenient() : ServerLogParser.strict();
-        this.server = new AllocationServer(version);
+        this.server = AllocationServer.builder(version).quiet(true).build();
     }
 
     /**

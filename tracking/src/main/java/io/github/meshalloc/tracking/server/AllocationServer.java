@@ -152,6 +152,7 @@ public final class AllocationServer {
     private int consecutiveErrors;
     private boolean started;
     private boolean shutDown;
+    private final boolean quiet;
 
     /** A server of {@code version} with no detected devices and every process alive. */
     public AllocationServer(ServerVersion version) {
@@ -160,6 +161,7 @@ public final class AllocationServer {
 
     private AllocationServer(Builder b) {
         this.version = b.version;
+        this.quiet = b.quiet;
         this.idFormat = b.version.idFormat();
         this.defaultLiveness = b.liveness;
         this.detectedCount = b.devices.size();
@@ -178,6 +180,7 @@ public final class AllocationServer {
         private final ServerVersion version;
         private List<DeviceInfo> devices = List.of();
         private LivenessOracle liveness = LivenessOracle.allAlive();
+        private boolean quiet;
 
         private Builder(ServerVersion version) {
             this.version = Preconditions.checkNotNull(version, "version");
@@ -197,6 +200,15 @@ public final class AllocationServer {
         /** The liveness a DUMP_REMAINING message's sweep uses (default: all alive). */
         public Builder liveness(LivenessOracle liveness) {
             this.liveness = Preconditions.checkNotNull(liveness, "liveness");
+            return this;
+        }
+
+        /**
+         * Keep no log: models S5's {@code -q/--quiet} (stdout and stderr to a null stream), offered for every
+         * version so that replays and benchmarks that read only the server's state skip rendering lines.
+         */
+        public Builder quiet(boolean quiet) {
+            this.quiet = quiet;
             return this;
         }
 
@@ -962,11 +974,15 @@ public final class AllocationServer {
     }
 
     private void print(ConstantLine line) {
-        log.append(new LogEvent.Constant(line));
+        if (!quiet) {
+            log.append(new LogEvent.Constant(line));
+        }
     }
 
     private void print(LogEvent event) {
-        log.append(event);
+        if (!quiet) {
+            log.append(event);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ accessors
