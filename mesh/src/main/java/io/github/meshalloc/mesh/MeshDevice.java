@@ -11,6 +11,7 @@ import io.github.meshalloc.allocator.SubDevice;
 import io.github.meshalloc.allocator.SubDeviceManager;
 import io.github.meshalloc.allocator.SubDeviceManagerTracker;
 import io.github.meshalloc.allocator.TtFatalException;
+import io.github.meshalloc.mesh.rules.MeshCloseProgramCache;
 import io.github.meshalloc.mesh.rules.MeshRules;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,12 +103,16 @@ public final class MeshDevice implements IDevice {
      *
      * <p>Unlike {@code Device::close}, {@code close_impl} does not clear the program cache [R mesh_device.cpp]: cached
      * programs survive with their kernel-binary MeshBuffers (whose backing buffers the teardown has just released)
-     * until {@link #disableAndClearProgramCache()} or {@link #release()}. A second close is a no-op: the C++ has no
-     * guard, and every step finds its member already reset.
+     * until {@link #disableAndClearProgramCache()} or {@link #release()}; {@link MeshCloseProgramCache#CLEAR_FIRST}
+     * (meshalloc's proposal) clears it first. A second close is a no-op: the C++ has no guard, and every step finds
+     * its member already reset.
      */
     public void close() {
         if (!initialized) {
             return;
+        }
+        if (meshRules.closeProgramCache() == MeshCloseProgramCache.CLEAR_FIRST) {
+            programCache.disableAndClear();
         }
         Arrays.fill(commandQueueTraceIds, null);
         subDeviceManagerTracker.destroy(context.rules().subDeviceManagerTeardown());

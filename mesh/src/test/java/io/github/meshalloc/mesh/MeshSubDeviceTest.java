@@ -88,7 +88,8 @@ class MeshSubDeviceTest {
         mesh.clearLoadedSubDeviceManager();
         assertEquals(defaultId, mesh.activeSubDeviceManagerId());
         assertEquals(fullL1, mesh.allocator().getStatistics(BufferType.L1).totalAllocatableSizeBytes());
-        assertThrows(IllegalArgumentException.class, () -> mesh.loadSubDeviceManager(12345));
+        TtFatalException unknown = assertThrows(TtFatalException.class, () -> mesh.loadSubDeviceManager(12345));
+        assertEquals("Sub device manager does not exist", unknown.getMessage());
         mesh.close();
     }
 
@@ -195,7 +196,7 @@ class MeshSubDeviceTest {
                     "the active check comes first");
             mesh.removeSubDeviceManager(id);
             assertTrue(manager.isDestroyed(), teardown.name());
-            assertThrows(IllegalArgumentException.class, () -> mesh.loadSubDeviceManager(id));
+            assertThrows(TtFatalException.class, () -> mesh.loadSubDeviceManager(id), "removed managers are gone");
             mesh.close();
         }
     }

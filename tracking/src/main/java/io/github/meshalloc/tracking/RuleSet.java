@@ -9,6 +9,7 @@ import io.github.meshalloc.allocator.rules.NonOwningDeallocate;
 import io.github.meshalloc.allocator.rules.PreallocatedTracking;
 import io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown;
 import io.github.meshalloc.mesh.rules.MeshBufferDeallocate;
+import io.github.meshalloc.mesh.rules.MeshCloseProgramCache;
 import io.github.meshalloc.mesh.rules.MeshRules;
 import io.github.meshalloc.mesh.rules.ProgramBufferPoolRelease;
 import io.github.meshalloc.tracking.server.ServerVersion;
@@ -123,15 +124,15 @@ public record RuleSet(String name, String description, CoreRules core, MeshRules
     /**
      * meshalloc's proposal, derived from the seeds' last state: seed 001's tracker (MeshDevice buffers
      * skipped, non-owning buffers report their FREE when destroyed), seed 003's pool release and guard, a
-     * reference-counting server, and MeshBuffer::deallocate deallocating the backing buffer (returning its
-     * range) instead of marking it.
+     * reference-counting server, MeshBuffer::deallocate deallocating the backing buffer (returning its
+     * range) instead of marking it, and MeshDevice::close clearing the program cache first, as Device::close does.
      */
     public static final RuleSet MESHALLOC_FIX = SEED_001_AFTER.named("meshalloc-fix",
                     "meshalloc: per-chip buffers marked (each reports), backing buffer deallocated, not marked; "
                             + "views report their FREE; ref-counting server")
             .with(SEED_001_AFTER.core().with(MarkAsDeallocatedReport.GUARDED_TRACK_IF_ALLOCATED))
             .with(new MeshRules(MeshBufferDeallocate.DEVICE_BUFFERS_THEN_DEALLOCATE_BACKING,
-                    ProgramBufferPoolRelease.AT_DESTRUCTION))
+                    ProgramBufferPoolRelease.AT_DESTRUCTION, MeshCloseProgramCache.CLEAR_FIRST))
             .with(ServerVersion.S4);
 
     /** Every preset, in story order. */

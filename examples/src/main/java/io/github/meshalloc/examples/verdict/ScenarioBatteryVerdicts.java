@@ -98,6 +98,7 @@ public final class ScenarioBatteryVerdicts implements PresetVerdicts {
                     + " B of L1 per chip");
         }
         o.mesh().close();
+        o.mesh().release(); // the script ends: ~MeshDevice destroys the program cache
         endState("l1-decode-loop", o.host().server(), findings);
     }
 

@@ -124,7 +124,9 @@ public final class MeshTestScenario {
             case 7 -> mesh.disableAndClearProgramCache();
             case 8 -> {
                 mesh.close();
-                // The Python script ends: its tensor objects are dropped after the mesh is closed.
+                // The test function returns: CPython drops its locals in order, the mesh device first (its
+                // destructor destroys the program cache), then the tensors, whose MeshBuffers find the mesh expired.
+                mesh.release();
                 for (MeshBuffer t : List.of(resultMatmul, distA, distB, resultAdd, tensor2, tensor1)) {
                     t.release();
                 }
