@@ -22,4 +22,20 @@ public record BufferKey(int deviceId, long bufferId) implements Comparable<Buffe
     public int compareTo(BufferKey other) {
         return ORDER.compare(this, other);
     }
+
+    /**
+     * Buffer ids are device addresses, mostly multiples of large powers of two; the default record hash
+     * ({@code 31 * device + id}) leaves their low bits equal and piles keys into few hash buckets. A 64-bit
+     * multiplicative mix (the golden-ratio constant) spreads them.
+     */
+    @Override
+    public int hashCode() {
+        long h = (bufferId ^ ((long) deviceId << 32 | (deviceId & 0xFFFFFFFFL))) * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BufferKey k && k.deviceId == deviceId && k.bufferId == bufferId;
+    }
 }
