@@ -90,7 +90,7 @@ public final class SuccessiveRunsSection {
                 "Seed 000's deallocate_buffers() report added " + (seed000.tally().frees() - seed004.tally().frees())
                         + " FREE messages over the three runs: at close the leaked per-chip copies",
                 "are in no allocator's buffer set (reference 9.3), and the kernel binaries left the mesh allocator",
-                "when close cleared the program cache.");
+                "when step 7 cleared the program cache.");
         return new Section("(b) Three successive runs on one server", "The mesh test (steps 1-8) run by three "
                 + "processes one after another on the same host and server; no sweep runs between them.", table,
                 notes, figures(rows));
