@@ -10,10 +10,10 @@ import io.github.meshalloc.mesh.CircularBufferSpec;
 import io.github.meshalloc.mesh.MeshDevice;
 import io.github.meshalloc.mesh.Program;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * What device memory holds at one moment, read from the simulated allocators and programs, never reconstructed
@@ -165,24 +165,25 @@ public record TruthSnapshot(List<Allocation> allocations, List<AllocatorFinding>
         List<Buffer> buffers = allocator.getAllocatedBuffers();
         for (BufferType type : BANK_TYPES) {
             List<Long> held = allocator.getAllocatedAddresses(type);
+            List<Buffer> ofType = new ArrayList<>();
+            for (Buffer buffer : buffers) {
+                if (buffer.bufferType() == type) {
+                    ofType.add(buffer);
+                }
+            }
+            if (held.isEmpty() && ofType.isEmpty()) {
+                continue;
+            }
             if (!open) {
                 for (long address : held) {
-                    Buffer owner = bufferAt(buffers, type, address);
-                    findings.add(finding(pid, view, FindingKind.RANGE_HELD_AFTER_CLOSE, type, address, owner));
+                    findings.add(finding(pid, view, FindingKind.RANGE_HELD_AFTER_CLOSE, type, address,
+                            bufferAt(ofType, address)));
                 }
                 continue;
             }
-            Map<Long, Buffer> byAddress = new HashMap<>();
-            for (Buffer buffer : buffers) {
-                if (buffer.bufferType() == type) {
-                    Buffer previous = byAddress.putIfAbsent(buffer.address(), buffer);
-                    if (previous != null && !isLive(previous) && isLive(buffer)) {
-                        byAddress.put(buffer.address(), buffer);
-                    }
-                }
-            }
+            Set<Long> heldSet = held.size() > 8 ? new HashSet<>(held) : null;
             for (long address : held) {
-                Buffer owner = byAddress.remove(address);
+                Buffer owner = bufferAt(ofType, address);
                 if (owner == null) {
                     findings.add(finding(pid, view, FindingKind.RANGE_WITHOUT_BUFFER, type, address, null));
                 } else if (owner.isDestroyed()) {
@@ -197,25 +198,33 @@ public record TruthSnapshot(List<Allocation> allocations, List<AllocatorFinding>
                     }
                 }
             }
-            for (Buffer orphan : buffers) {
-                if (orphan.bufferType() == type && isLive(orphan) && byAddress.get(orphan.address()) == orphan) {
-                    findings.add(finding(pid, view, FindingKind.BUFFER_WITHOUT_RANGE, type, orphan.address(), orphan));
+            for (Buffer buffer : ofType) {
+                boolean rangeHeld = heldSet != null ? heldSet.contains(buffer.address()) : held.contains(buffer.address());
+                if (!rangeHeld && isLive(buffer)) {
+                    findings.add(finding(pid, view, FindingKind.BUFFER_WITHOUT_RANGE, type, buffer.address(), buffer));
                 }
             }
         }
     }
 
-    private static boolean isLive(Buffer buffer) {
-        return !buffer.isDestroyed() && buffer.allocationStatus() == AllocationStatus.ALLOCATED;
-    }
-
-    private static Buffer bufferAt(List<Buffer> buffers, BufferType type, long address) {
+    /** The Buffer at {@code address}, a live one if several share it (a destroyed one keeps its address). */
+    private static Buffer bufferAt(List<Buffer> buffers, long address) {
+        Buffer found = null;
         for (Buffer buffer : buffers) {
-            if (buffer.bufferType() == type && buffer.address() == address) {
-                return buffer;
+            if (buffer.address() == address) {
+                if (isLive(buffer)) {
+                    return buffer;
+                }
+                if (found == null) {
+                    found = buffer;
+                }
             }
         }
-        return null;
+        return found;
+    }
+
+    private static boolean isLive(Buffer buffer) {
+        return !buffer.isDestroyed() && buffer.allocationStatus() == AllocationStatus.ALLOCATED;
     }
 
     private static AllocatorFinding finding(int pid, DeviceMemory.AllocatorView view, FindingKind kind, BufferType type,

@@ -84,6 +84,11 @@ public final class SessionModel {
     private final Map<String, HandleInfo> handles = new LinkedHashMap<>();
     private final Map<String, Integer> nextIndex = new HashMap<>();
     private boolean serverUp = true;
+    // Derived views, rebuilt on first use after a change (preconditions ask for them on every draw).
+    private List<MeshInfo> openMeshesCache;
+    private List<ChipInfo> openChipsCache;
+    private List<HandleInfo> heldCache;
+    private Set<Integer> chipsInUseCache;
 
     SessionModel(AllocatorConfig chipConfig) {
         this.chipConfig = chipConfig;
@@ -96,14 +101,17 @@ public final class SessionModel {
 
     /** Chips in use by open meshes and open single chips of live processes. */
     public Set<Integer> chipsInUse() {
-        Set<Integer> used = new HashSet<>();
-        for (MeshInfo m : openMeshes()) {
-            used.addAll(chipIdsOf(m.shape()));
+        if (chipsInUseCache == null) {
+            Set<Integer> used = new HashSet<>();
+            for (MeshInfo m : openMeshes()) {
+                used.addAll(chipIdsOf(m.shape()));
+            }
+            for (ChipInfo c : openChips()) {
+                used.add(c.chipId());
+            }
+            chipsInUseCache = Set.copyOf(used);
         }
-        for (ChipInfo c : openChips()) {
-            used.add(c.chipId());
-        }
-        return used;
+        return chipsInUseCache;
     }
 
     /** Every single chip ever opened, in open order. */
@@ -124,13 +132,16 @@ public final class SessionModel {
 
     /** Open single chips of live processes, in open order. */
     public List<ChipInfo> openChips() {
-        List<ChipInfo> out = new ArrayList<>();
-        for (ChipInfo c : chips.values()) {
-            if (c.open() && isAlive(c.process())) {
-                out.add(c);
+        if (openChipsCache == null) {
+            List<ChipInfo> out = new ArrayList<>();
+            for (ChipInfo c : chips.values()) {
+                if (c.open() && isAlive(c.process())) {
+                    out.add(c);
+                }
             }
+            openChipsCache = List.copyOf(out);
         }
-        return out;
+        return openChipsCache;
     }
 
     // ------------------------------------------------------------------------------------------------ queries
@@ -174,13 +185,16 @@ public final class SessionModel {
 
     /** Open meshes of live processes, in open order. */
     public List<MeshInfo> openMeshes() {
-        List<MeshInfo> out = new ArrayList<>();
-        for (MeshInfo m : meshes.values()) {
-            if (m.open() && isAlive(m.process())) {
-                out.add(m);
+        if (openMeshesCache == null) {
+            List<MeshInfo> out = new ArrayList<>();
+            for (MeshInfo m : meshes.values()) {
+                if (m.open() && isAlive(m.process())) {
+                    out.add(m);
+                }
             }
+            openMeshesCache = List.copyOf(out);
         }
-        return out;
+        return openMeshesCache;
     }
 
     /** Every handle ever created, in creation order. */
@@ -207,13 +221,16 @@ public final class SessionModel {
 
     /** Handles the script still holds, in creation order. */
     public List<HandleInfo> heldHandles() {
-        List<HandleInfo> out = new ArrayList<>();
-        for (HandleInfo h : handles.values()) {
-            if (!h.dropped() && isAlive(processOf(h))) {
-                out.add(h);
+        if (heldCache == null) {
+            List<HandleInfo> out = new ArrayList<>();
+            for (HandleInfo h : handles.values()) {
+                if (!h.dropped() && isAlive(processOf(h))) {
+                    out.add(h);
+                }
             }
+            heldCache = List.copyOf(out);
         }
-        return out;
+        return heldCache;
     }
 
     /** Whether {@code name} names nothing yet. */
@@ -228,6 +245,13 @@ public final class SessionModel {
     }
 
     // ------------------------------------------------------------------------------------------------ updates
+
+    private void changed() {
+        openMeshesCache = null;
+        openChipsCache = null;
+        heldCache = null;
+        chipsInUseCache = null;
+    }
 
     private void noteName(String name) {
         int i = 0;
@@ -247,59 +271,70 @@ public final class SessionModel {
     }
 
     void addProcess(String name) {
+        changed();
         Preconditions.checkArgument(isFresh(name), "name %s is taken", name);
         processes.put(name, new ProcessInfo(name, true));
         noteName(name);
     }
 
     void endProcess(String name) {
+        changed();
         processes.put(name, new ProcessInfo(name, false));
     }
 
     void addMesh(String name, String process, MeshShape shape) {
+        changed();
         Preconditions.checkArgument(isFresh(name), "name %s is taken", name);
         meshes.put(name, new MeshInfo(name, process, shape, true, false));
         noteName(name);
     }
 
     void closeMesh(String name) {
+        changed();
         MeshInfo m = meshes.get(name);
         meshes.put(name, new MeshInfo(name, m.process(), m.shape(), false, m.subDeviceManagerLoaded()));
     }
 
     void addChip(String name, String process, int chipId) {
+        changed();
         Preconditions.checkArgument(isFresh(name), "name %s is taken", name);
         chips.put(name, new ChipInfo(name, process, chipId, true));
         noteName(name);
     }
 
     void closeChip(String name) {
+        changed();
         ChipInfo c = chips.get(name);
         chips.put(name, new ChipInfo(name, c.process(), c.chipId(), false));
     }
 
     void setSubDeviceManagerLoaded(String name, boolean loaded) {
+        changed();
         MeshInfo m = meshes.get(name);
         meshes.put(name, new MeshInfo(name, m.process(), m.shape(), m.open(), loaded));
     }
 
     void addHandle(String name, HandleKind kind, String owner, long pages) {
+        changed();
         Preconditions.checkArgument(isFresh(name), "name %s is taken", name);
         handles.put(name, new HandleInfo(name, kind, owner, pages, false, false));
         noteName(name);
     }
 
     void markDeallocated(String name) {
+        changed();
         HandleInfo h = handles.get(name);
         handles.put(name, new HandleInfo(name, h.kind(), h.owner(), h.pages(), true, h.dropped()));
     }
 
     void markDropped(String name) {
+        changed();
         HandleInfo h = handles.get(name);
         handles.put(name, new HandleInfo(name, h.kind(), h.owner(), h.pages(), h.deallocated(), true));
     }
 
     void setServerUp(boolean up) {
+        changed();
         serverUp = up;
     }
 }
