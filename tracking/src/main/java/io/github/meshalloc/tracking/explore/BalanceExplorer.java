@@ -239,6 +239,11 @@ public final class BalanceExplorer {
                     current = simpler.get();
                     progress = true;
                 }
+                Optional<List<Op>> merged = mergeProcesses(current);
+                if (merged.isPresent()) {
+                    current = merged.get();
+                    progress = true;
+                }
             }
             List<Op> renamed = canonicalNames(current);
             return stillFails(renamed) ? renamed : current;
@@ -293,6 +298,30 @@ public final class BalanceExplorer {
                 }
             }
             return changed ? Optional.of(current) : Optional.empty();
+        }
+
+        /**
+         * Runs a later process's operations in the first process instead: its start is dropped and its name becomes
+         * {@code p0} everywhere (a change no single operation's simpler arguments can make).
+         */
+        private Optional<List<Op>> mergeProcesses(List<Op> ops) {
+            for (Op op : ops) {
+                if (!(op instanceof Op.StartProcess start) || replays >= config.maxShrinkReplays()) {
+                    continue;
+                }
+                String name = start.process();
+                List<Op> candidate = new ArrayList<>();
+                for (Op o : ops) {
+                    if (o != op) {
+                        candidate.add(o.renamed(n -> n.equals(name) ? Session.FIRST_PROCESS : n));
+                    }
+                }
+                Optional<List<Op>> f = fails(candidate);
+                if (f.isPresent() && f.get().size() < ops.size()) {
+                    return f;
+                }
+            }
+            return Optional.empty();
         }
 
         /** Renames handles per prefix in order of first appearance: p0, m0, t0, ... */

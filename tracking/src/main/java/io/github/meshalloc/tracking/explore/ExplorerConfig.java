@@ -39,8 +39,8 @@ public record ExplorerConfig(long seed, int tries, int steps, Catalog catalog, M
         w.put(OpKind.DROP, 5);
         w.put(OpKind.RUN_PROGRAM, 4);
         w.put(OpKind.CLEAR_PROGRAM_CACHE, 1);
-        w.put(OpKind.LOAD_SUB_DEVICE_MANAGER, 1);
-        w.put(OpKind.CLEAR_SUB_DEVICE_MANAGER, 1);
+        w.put(OpKind.LOAD_SUB_DEVICE_MANAGER, 2);
+        w.put(OpKind.CLEAR_SUB_DEVICE_MANAGER, 4);
         w.put(OpKind.CLOSE_MESH, 2);
         w.put(OpKind.START_PROCESS, 1);
         w.put(OpKind.END_PROCESS, 1);

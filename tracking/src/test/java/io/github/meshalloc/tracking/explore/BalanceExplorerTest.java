@@ -130,7 +130,7 @@ class BalanceExplorerTest {
         Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class, v);
         InOrder order = inOrder(listener);
         order.verify(listener).onProgress(argThat(p -> p.phase() == Progress.Phase.SHRINKING
-                && p.tryIndex() == c.foundAtTry()));
+                && p.tryIndex() == c.foundAtTry() && p.shrinkReplays() == 0 && p.counterexampleLength() > 0));
         order.verify(listener).onProgress(argThat(p -> p.phase() == Progress.Phase.DONE
                 && p.counterexampleLength() == c.ops().size()));
     }
