@@ -46,6 +46,9 @@ import java.util.Set;
  */
 public final class InvariantChecker {
 
+    /** Findings quoted in a violation's detail; the rest are counted. */
+    static final int MAX_FINDINGS_SHOWN = 4;
+
     private final Session session;
     private final boolean promisesView;
     private final ServerVersion version;
@@ -113,9 +116,16 @@ public final class InvariantChecker {
         }
         List<Violation> out = new ArrayList<>(found.size());
         for (Map.Entry<Invariant, List<String>> e : found.entrySet()) {
-            out.add(new Violation(e.getKey(), step.index(), String.join("; ", e.getValue())));
+            out.add(new Violation(e.getKey(), step.index(), summary(e.getValue())));
         }
         return out;
+    }
+
+    /** The first findings, then how many more (the balance report lists them all). */
+    private static String summary(List<String> findings) {
+        int shown = Math.min(findings.size(), MAX_FINDINGS_SHOWN);
+        String text = String.join("; ", findings.subList(0, shown));
+        return findings.size() > shown ? text + "; and " + (findings.size() - shown) + " more" : text;
     }
 
     private void checkServer(Session.Step step, TruthSnapshot truth, Map<Invariant, List<String>> found) {
@@ -148,7 +158,9 @@ public final class InvariantChecker {
                 for (long k : duplicateKeys) {
                     if (!blind.contains(k)) {
                         unexcused.add("duplicate ALLOC for (device " + (k >>> 32) + ", buffer " + (k & 0xFFFF_FFFFL)
-                                + ") on the " + version + " server, which overwrites the entry and adds its bytes again");
+                                + ") on the " + version + " server, which overwrites the entry"
+                                + (version.duplicateAllocPolicy() == ServerVersion.DuplicateAllocPolicy.OVERWRITE_ADD_AGAIN
+                                ? " and counts its bytes again" : " and forgets the first allocation"));
                     }
                 }
                 if (!unexcused.isEmpty()) {

@@ -148,6 +148,22 @@ class InvariantCheckerTest {
     }
 
     @Test
+    void meshallocFixNeedsAServerThatCountsAndHoldsEveryChip() {
+        // S5 validates device ids against its 8 slots: chips 8..31 of a 4x8 mesh are dropped.
+        Optional<Violation> s5 = last(run(RuleSet.MESHALLOC_FIX.with(ServerVersion.S5), open(new MeshShape(4, 8)),
+                new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE)));
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, s5.orElseThrow().invariant());
+        assertTrue(s5.get().detail().startsWith("missing key (device 8, buffer 32)"), s5.get().detail());
+        assertTrue(s5.get().detail().endsWith("and 20 more"), s5.get().detail());
+        // Without reference counts, two cached programs whose CBs share an L1 address collide.
+        Optional<Violation> e1 = last(run(RuleSet.MESHALLOC_FIX.with(ServerVersion.E1R), open(ONE),
+                new Op.RunProgram("m0", io.github.meshalloc.tracking.ops.ProgramChoice.CB_ONLY, Optional.empty()),
+                new Op.RunProgram("m0", io.github.meshalloc.tracking.ops.ProgramChoice.ADD, Optional.empty())));
+        assertEquals("duplicate ALLOC for (device 0, buffer 100416) on the E1R server, which overwrites the entry and "
+                + "forgets the first allocation", e1.orElseThrow().detail());
+    }
+
+    @Test
     void whileTheServerIsDownOnlyDeviceMemoryIsChecked() {
         Optional<Violation> v = last(run(RuleSet.SEED_003_FINAL, open(ONE), tensor("t0"), new Op.StopServer(),
                 new Op.Deallocate("t0", false)));
