@@ -35,7 +35,8 @@ import java.util.Set;
  * ({@link Invariant#ALLOCATOR_CONSISTENT}). Where the code state promises a server view (it has the fork's allocation
  * client) and the server is up: no new unknown FREE, no duplicate ALLOC on a server without reference counts, and the
  * server's keys, sizes and counts equal the truth ({@link BalanceReport} without its over-counted keys, which a
- * reference-counting server balances later); a residual found right after a close is reported as
+ * reference-counting server balances later); a residual found right after a close (of a mesh or a chip, or at the
+ * end of a process) is reported as
  * {@link Invariant#ZERO_RESIDUAL_AFTER_CLOSE}.
  *
  * <p>What the server cannot know is not held against the code state. When the server (re)starts, every key that was
@@ -283,7 +284,8 @@ public final class InvariantChecker {
         if (lines.isEmpty()) {
             return;
         }
-        boolean closing = step.op() instanceof Op.CloseMesh || step.op() instanceof Op.EndProcess;
+        boolean closing = step.op() instanceof Op.CloseMesh || step.op() instanceof Op.CloseChip
+                || step.op() instanceof Op.EndProcess;
         Invariant inv = residual && closing ? Invariant.ZERO_RESIDUAL_AFTER_CLOSE : Invariant.SERVER_VIEW_EQUALS_TRUTH;
         found.computeIfAbsent(inv, x -> new ArrayList<>()).addAll(lines);
     }

@@ -58,6 +58,18 @@ class InvariantCheckerTest {
     }
 
     @Test
+    void aResidualLeftByClosingAChipIsTheCloseInvariantToo() {
+        // Seed 000's close path frees chip 7's buffer as device 0: chip 7's entry stays.
+        Session session = Session.start(RuleSet.SEED_000);
+        InvariantChecker checker = new InvariantChecker(session);
+        checker.afterStep(session.apply(new Op.OpenChip("p0", "d0", 7)));
+        checker.afterStep(session.apply(new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.DRAM_13_PAGES)));
+        List<Violation> all = checker.allAfterStep(session.apply(new Op.CloseChip("d0")));
+        assertEquals(List.of(Invariant.NO_UNKNOWN_FREE, Invariant.ZERO_RESIDUAL_AFTER_CLOSE),
+                all.stream().map(Violation::invariant).toList());
+    }
+
+    @Test
     void aResidualAfterAnyOtherStepIsTheViewInvariant() {
         List<Optional<Violation>> steps = run(RuleSet.SEED_002_BEFORE, open(ONE), tensor("t0"),
                 new Op.Deallocate("t0", false));
