@@ -209,4 +209,22 @@ class MeshScenarioTest {
                 + (base + w) + " B which is beyond max L1 size of " + w + " B", beyond.getMessage());
         mesh.close();
     }
+
+    @Test
+    void closeKeepsCachedProgramsUpstreamAndClearsThemFirstUnderTheProposal() {
+        MeshDevice kept = open2x4(CoreRules.UPSTREAM, MeshRules.UPSTREAM);
+        Program keptProgram = kept.programCache().run(ADD, List.of());
+        kept.close();
+        assertFalse(keptProgram.isDestroyed(), "close_impl leaves the program cache alone");
+        kept.release();
+        assertTrue(keptProgram.isDestroyed(), "~MeshDevice destroys it");
+
+        MeshDevice cleared = open2x4(CoreRules.UPSTREAM,
+                MeshRules.UPSTREAM.with(io.github.meshalloc.mesh.rules.MeshCloseProgramCache.CLEAR_FIRST));
+        Program clearedProgram = cleared.programCache().run(ADD, List.of());
+        MeshBuffer binary = clearedProgram.kernelBinary().orElseThrow();
+        cleared.close();
+        assertTrue(clearedProgram.isDestroyed());
+        assertTrue(binary.isDestroyed(), "the binary's MeshBuffer went while the mesh was still open");
+    }
 }

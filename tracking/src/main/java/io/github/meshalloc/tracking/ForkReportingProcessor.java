@@ -4,8 +4,10 @@ import com.google.common.base.Preconditions;
 import io.github.meshalloc.allocator.Buffer;
 import io.github.meshalloc.allocator.BufferType;
 import io.github.meshalloc.allocator.CoreRangeSet;
+import io.github.meshalloc.allocator.Device;
 import io.github.meshalloc.allocator.IDevice;
 import io.github.meshalloc.allocator.rules.AllocationReportSite;
+import io.github.meshalloc.mesh.MeshDevice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Map;
  * <p>Models the {@code AllocationClient::report_*} calls in the fork's {@code GraphTracker::track_allocate},
  * {@code track_deallocate}, {@code track_allocate_cb} and {@code track_deallocate_cb}
  * (allocation-server reference 6 item 3): ALLOC with {@code buffer->size()} and the buffer's device id,
- * FREE with device id and address; MeshDevice buffers skipped or not; CBs reported as L1 buffers or not.
+ * FREE with device id and address; MeshDevice buffers reported as the mesh, skipped, or once per chip; CBs reported as L1 buffers (as the
+ * program's device, or once per chip of its mesh) or not.
  * Reports nothing when the rule set puts reporting in the allocator instead.
  */
 public final class ForkReportingProcessor implements GraphProcessor {
@@ -37,41 +40,79 @@ public final class ForkReportingProcessor implements GraphProcessor {
         return !(buffer.device().isMeshDevice() && rules.meshDeviceBuffers() == MeshDeviceBufferTracking.SKIP);
     }
 
+    /** The device ids a buffer is reported with: each chip of its mesh under the per-chip rule, else its device. */
+    private List<Integer> deviceIds(Buffer buffer) {
+        if (rules.meshDeviceBuffers() == MeshDeviceBufferTracking.PER_CHIP && buffer.device() instanceof MeshDevice mesh) {
+            return chipIds(mesh);
+        }
+        return List.of(buffer.device().id());
+    }
+
+    private static List<Integer> chipIds(MeshDevice mesh) {
+        List<Integer> ids = new ArrayList<>(mesh.numDevices());
+        for (Device chip : mesh.devices()) {
+            ids.add(chip.id());
+        }
+        return ids;
+    }
+
     @Override
     public void trackAllocate(Buffer buffer) {
         if (reports(buffer)) {
-            client.reportAllocation(buffer.device().id(), buffer.size(), buffer.bufferType(), buffer.address());
+            for (int id : deviceIds(buffer)) {
+                client.reportAllocation(id, buffer.size(), buffer.bufferType(), buffer.address());
+            }
         }
     }
 
     @Override
     public void trackDeallocate(Buffer buffer) {
         if (reports(buffer)) {
-            client.reportDeallocation(buffer.device().id(), buffer.address());
+            for (int id : deviceIds(buffer)) {
+                client.reportDeallocation(id, buffer.address());
+            }
         }
+    }
+
+    private boolean reportsCircularBuffers() {
+        return rules.circularBuffers() != CircularBufferReporting.NONE && client.isEnabled();
+    }
+
+    /** The device ids a CB on {@code device} is reported with: each chip of a mesh under the per-chip rule. */
+    private List<Integer> cbDeviceIds(IDevice device) {
+        if (rules.circularBuffers() == CircularBufferReporting.AS_L1_ALLOCATIONS_PER_CHIP
+                && device instanceof MeshDevice mesh) {
+            return chipIds(mesh);
+        }
+        return List.of(device.id());
     }
 
     @Override
     public void trackAllocateCb(CoreRangeSet coreRanges, long address, long size, boolean globallyAllocated,
                                 IDevice device) {
-        if (rules.circularBuffers() != CircularBufferReporting.AS_L1_ALLOCATIONS || !client.isEnabled()) {
+        if (!reportsCircularBuffers()) {
             return;
         }
         circularBuffers.computeIfAbsent(device.id(), d -> new ArrayList<>()).add(new long[] {address, size});
-        client.reportAllocation(device.id(), size, BufferType.L1, address);
+        for (int id : cbDeviceIds(device)) {
+            client.reportAllocation(id, size, BufferType.L1, address);
+        }
     }
 
     @Override
     public void trackDeallocateCb(IDevice device) {
-        if (rules.circularBuffers() != CircularBufferReporting.AS_L1_ALLOCATIONS || !client.isEnabled()) {
+        if (!reportsCircularBuffers()) {
             return;
         }
         List<long[]> remembered = circularBuffers.remove(device.id());
         if (remembered == null) {
             return;
         }
+        List<Integer> ids = cbDeviceIds(device);
         for (long[] cb : remembered) {
-            client.reportDeallocation(device.id(), cb[0]);
+            for (int id : ids) {
+                client.reportDeallocation(id, cb[0]);
+            }
         }
     }
 }

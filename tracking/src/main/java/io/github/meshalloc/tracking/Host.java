@@ -26,6 +26,7 @@ public final class Host {
     private final TreeMap<Integer, SimulatedProcess> processes = new TreeMap<>();
     private AllocationServer server;
     private boolean serverUp = true;
+    private DeliveryObserver deliveryObserver;
     private int nextPid = FIRST_PID;
     private long step;
 
@@ -118,6 +119,21 @@ public final class Host {
         return serverUp;
     }
 
+    /**
+     * Watches each message just before the server applies it. Not part of the C++ set-up: meshalloc's checks use it
+     * to attribute what the server does (a duplicate ALLOC, an unknown FREE) to a key and a step.
+     */
+    @FunctionalInterface
+    public interface DeliveryObserver {
+        /** Called with the message and the server instance about to accept it. */
+        void beforeDelivery(AllocMessage message, AllocationServer server);
+    }
+
+    /** Installs (or, with null, removes) the delivery observer. */
+    public synchronized void setDeliveryObserver(DeliveryObserver observer) {
+        deliveryObserver = observer;
+    }
+
     /** The socket as each process's client sees it. */
     ServerLink link() {
         return new ServerLink() {
@@ -129,8 +145,13 @@ public final class Host {
             @Override
             public void deliver(AllocMessage message) {
                 AllocationServer target;
+                DeliveryObserver observer;
                 synchronized (Host.this) {
                     target = server;
+                    observer = deliveryObserver;
+                }
+                if (observer != null) {
+                    observer.beforeDelivery(message, target);
                 }
                 target.accept(message);
             }

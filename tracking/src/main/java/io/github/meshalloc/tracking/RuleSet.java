@@ -9,7 +9,6 @@ import io.github.meshalloc.allocator.rules.NonOwningDeallocate;
 import io.github.meshalloc.allocator.rules.PreallocatedTracking;
 import io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown;
 import io.github.meshalloc.mesh.rules.MeshBufferDeallocate;
-import io.github.meshalloc.mesh.rules.MeshCloseProgramCache;
 import io.github.meshalloc.mesh.rules.MeshRules;
 import io.github.meshalloc.mesh.rules.ProgramBufferPoolRelease;
 import io.github.meshalloc.tracking.server.ServerVersion;
@@ -40,8 +39,8 @@ import java.util.List;
  *       marked first; guard; S4</td></tr>
  *   <tr><td>SEED_000</td><td>000</td><td>allocator.cpp</td><td>deallocate_buffers reports by address at close
  *       (older close path); E1a</td></tr>
- *   <tr><td>MESHALLOC_FIX</td><td>-</td><td>mesh_buffer.cpp, buffer.cpp, graph_tracking.cpp</td><td>seed 001 after
- *       + seed 003's pool release and guard, S4, and the backing buffer deallocated (range returned) instead of marked</td></tr>
+ *   <tr><td>MESHALLOC_FIX</td><td>-</td><td>graph_tracking.cpp</td><td>upstream code; the GraphTracker reports
+ *       owning buffers only, mesh buffers and mesh CBs once per chip; S4</td></tr>
  * </table>
  *
  * @param name              preset or user name
@@ -122,18 +121,24 @@ public record RuleSet(String name, String description, CoreRules core, MeshRules
                     .with(SubDeviceManagerTeardown.DEALLOCATE_BUFFERS));
 
     /**
-     * meshalloc's proposal, derived from the seeds' last state: seed 001's tracker (MeshDevice buffers
-     * skipped, non-owning buffers report their FREE when destroyed), seed 003's pool release and guard, a
-     * reference-counting server, MeshBuffer::deallocate deallocating the backing buffer (returning its
-     * range) instead of marking it, and MeshDevice::close clearing the program cache first, as Device::close does.
+     * meshalloc's proposal: upstream {@code buffer.cpp}, {@code mesh_buffer.cpp} and {@code program.cpp}, and a fork
+     * GraphTracker that reports what allocators own: an owning buffer's ALLOC when it is allocated and its FREE when
+     * its range is returned, a MeshDevice (backing) buffer once per chip of its mesh, a mesh program's CBs on every
+     * chip, to a reference-counting server. Non-owning buffers (MeshBuffer per-chip buffers, views, pre-allocated
+     * buffers, kernel-binary writes) never reach the tracker upstream, so their lifetimes cannot unbalance the view.
+     *
+     * <p>Found by the BalanceExplorer, replacing the first proposal (seed 001's tracker with seed 003's guard and the
+     * backing buffer deallocated instead of marked): its reporters were the per-chip buffers, which no close path
+     * reaches, so a tensor alive at {@code close_mesh_device} left one entry per chip behind
+     * ({@code [open_mesh_device(1x1), tensor, end of script]}); and CBs reported as device 0 left chips 1..n-1
+     * under-reported ({@code [open_mesh_device(1x2), run a program]}). C++: only {@code graph_tracking.cpp} differs
+     * from upstream.
      */
-    public static final RuleSet MESHALLOC_FIX = SEED_001_AFTER.named("meshalloc-fix",
-                    "meshalloc: per-chip buffers marked (each reports), backing buffer deallocated, not marked; "
-                            + "views report their FREE; ref-counting server")
-            .with(SEED_001_AFTER.core().with(MarkAsDeallocatedReport.GUARDED_TRACK_IF_ALLOCATED))
-            .with(new MeshRules(MeshBufferDeallocate.DEVICE_BUFFERS_THEN_DEALLOCATE_BACKING,
-                    ProgramBufferPoolRelease.AT_DESTRUCTION, MeshCloseProgramCache.CLEAR_FIRST))
-            .with(ServerVersion.S4);
+    public static final RuleSet MESHALLOC_FIX = new RuleSet("meshalloc-fix",
+            "meshalloc: upstream buffer.cpp and mesh_buffer.cpp; the fork's GraphTracker reports owning buffers, "
+                    + "a mesh buffer and a mesh program's CBs once per chip; ref-counting server",
+            CoreRules.UPSTREAM, MeshRules.UPSTREAM, MeshDeviceBufferTracking.PER_CHIP,
+            CircularBufferReporting.AS_L1_ALLOCATIONS_PER_CHIP, ServerVersion.S4, true);
 
     /** Every preset, in story order. */
     public static final List<RuleSet> PRESETS = List.of(UPSTREAM, SEED_004, SEED_002_BEFORE, SEED_002_AFTER,

@@ -70,6 +70,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     private static final int INITIAL_BLOCK_CAPACITY = 64;
     private static final int INITIAL_BUCKET_CAPACITY = 10;
     private static final int NONE = -1;
+    /** Shared storage of an empty bucket or class list (zero length, so nothing is ever written to it). */
+    private static final long[] NO_ADDRESSES = new long[0];
+    private static final int[] NO_BLOCKS = new int[0];
 
     private final SearchPolicy policy;
     private final long offsetBytes;
@@ -106,10 +109,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     private final int[][] freeByClass;
     private final int[] freeByClassLength;
 
-    // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order.
-    private final long[][] bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
-    private final int[][] bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
-    private final int[] bucketLength = new int[ALLOC_TABLE_BUCKETS];
+    // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order. Built on the first
+    // allocation: many free lists (L1_SMALL, TRACE, unused sub-device banks) never hold one.
+    private long[][] bucketAddress;
+    private int[][] bucketBlock;
+    private int[] bucketLength;
 
     /**
      * Creates a free list with the C++ default policy {@link SearchPolicy#BEST}.
@@ -159,13 +163,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         this.sizeClassCount = sizeClassCountFor(maxSizeBytes);
         this.freeByClass = new int[sizeClassCount][];
         this.freeByClassLength = new int[sizeClassCount];
-        for (int c = 0; c < sizeClassCount; c++) {
-            freeByClass[c] = new int[INITIAL_BLOCK_CAPACITY];
-        }
-        for (int b = 0; b < ALLOC_TABLE_BUCKETS; b++) {
-            bucketAddress[b] = new long[INITIAL_BUCKET_CAPACITY];
-            bucketBlock[b] = new int[INITIAL_BUCKET_CAPACITY];
-        }
+        // Class lists get storage on first use: most classes of most free lists stay empty.
+        Arrays.fill(freeByClass, NO_BLOCKS);
         init();
     }
 
@@ -222,7 +221,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         shrinkSize = 0;
         blockCount = 0;
         deadSlotCount = 0;
-        Arrays.fill(bucketLength, 0);
+        if (bucketLength != null) {
+            Arrays.fill(bucketLength, 0);
+        }
         Arrays.fill(freeByClassLength, 0);
         int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
         insertIntoSizeClass(first);
@@ -665,6 +666,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     public OptionalLong getAllocationSize(long absoluteAddress) {
         long address = absoluteAddress - offsetBytes;
+        if (bucketLength == null) {
+            return OptionalLong.empty();
+        }
         int bucket = bucketOf(address);
         long[] addresses = bucketAddress[bucket];
         for (int i = bucketLength[bucket] - 1; i >= 0; i--) {
@@ -923,7 +927,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             position = lowerBound(list, length, address);
         }
         if (length == list.length) {
-            list = Arrays.copyOf(list, length * 2);
+            list = Arrays.copyOf(list, Math.max(INITIAL_BLOCK_CAPACITY, length * 2));
             freeByClass[c] = list;
         }
         System.arraycopy(list, position, list, position + 1, length - position);
@@ -986,11 +990,19 @@ public final class FreeListOpt implements AllocatorAlgorithm {
 
     /** Appends (address, block) to its bucket. Models {@code insert_block_to_alloc_table}. */
     private void insertIntoAllocTable(long address, int block) {
+        if (bucketLength == null) {
+            bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
+            bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
+            bucketLength = new int[ALLOC_TABLE_BUCKETS];
+            Arrays.fill(bucketAddress, NO_ADDRESSES);
+            Arrays.fill(bucketBlock, NO_BLOCKS);
+        }
         int bucket = bucketOf(address);
         int length = bucketLength[bucket];
         if (length == bucketAddress[bucket].length) {
-            bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], length * 2);
-            bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], length * 2);
+            int capacity = Math.max(INITIAL_BUCKET_CAPACITY, length * 2);
+            bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], capacity);
+            bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], capacity);
         }
         bucketAddress[bucket][length] = address;
         bucketBlock[bucket][length] = block;
@@ -1002,6 +1014,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * the back) and returns its block, or {@link #NONE}. Models {@code get_and_remove_from_alloc_table}.
      */
     private int removeFromAllocTable(long address) {
+        if (bucketLength == null) {
+            return NONE;
+        }
         int bucket = bucketOf(address);
         long[] addresses = bucketAddress[bucket];
         int length = bucketLength[bucket];

@@ -999,6 +999,19 @@ public final class AllocationServer {
         }
     }
 
+    /**
+     * Visits every live buffer entry without building a sorted copy, in unspecified order: for checks that compare
+     * the registry with something else after every step. Anything printed must be sorted first ({@link #liveEntries}).
+     */
+    public void forEachLiveEntry(java.util.function.Consumer<LiveEntry> visitor) {
+        Preconditions.checkNotNull(visitor, "visitor");
+        synchronized (lock) {
+            for (Slot s : registry.values()) {
+                visitor.accept(s.snapshot());
+            }
+        }
+    }
+
     /** The live entry for (device, buffer id); for E0 the id alone selects it and the device must match. */
     public Optional<LiveEntry> entry(int deviceId, long bufferId) {
         synchronized (lock) {
