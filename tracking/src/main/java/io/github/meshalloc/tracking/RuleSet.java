@@ -9,6 +9,7 @@ import io.github.meshalloc.allocator.rules.NonOwningDeallocate;
 import io.github.meshalloc.allocator.rules.PreallocatedTracking;
 import io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown;
 import io.github.meshalloc.mesh.rules.MeshBufferDeallocate;
+import io.github.meshalloc.mesh.rules.MeshCloseProgramCache;
 import io.github.meshalloc.mesh.rules.MeshRules;
 import io.github.meshalloc.mesh.rules.ProgramBufferPoolRelease;
 import io.github.meshalloc.tracking.server.ServerVersion;
@@ -39,8 +40,9 @@ import java.util.List;
  *       marked first; guard; S4</td></tr>
  *   <tr><td>SEED_000</td><td>000</td><td>allocator.cpp</td><td>deallocate_buffers reports by address at close
  *       (older close path); E1a</td></tr>
- *   <tr><td>MESHALLOC_FIX</td><td>-</td><td>graph_tracking.cpp</td><td>upstream code; the GraphTracker reports
- *       owning buffers only, mesh buffers and mesh CBs once per chip; S4</td></tr>
+ *   <tr><td>MESHALLOC_FIX</td><td>-</td><td>graph_tracking.cpp, mesh_device.cpp</td><td>upstream code; the
+ *       GraphTracker reports owning buffers only, mesh buffers and mesh CBs once per chip; close_impl clears the
+ *       program cache first; S4</td></tr>
  * </table>
  *
  * @param name              preset or user name
@@ -131,13 +133,18 @@ public record RuleSet(String name, String description, CoreRules core, MeshRules
      * backing buffer deallocated instead of marked): its reporters were the per-chip buffers, which no close path
      * reaches, so a tensor alive at {@code close_mesh_device} left one entry per chip behind
      * ({@code [open_mesh_device(1x1), tensor, end of script]}); and CBs reported as device 0 left chips 1..n-1
-     * under-reported ({@code [open_mesh_device(1x2), run a program]}). C++: only {@code graph_tracking.cpp} differs
-     * from upstream.
+     * under-reported ({@code [open_mesh_device(1x2), run a program]}). Once the mesh's close followed the late-2025
+     * {@code close_impl} (which, unlike {@code Device::close}, keeps the program cache), the explorer broke it a third
+     * time: {@code [open_mesh_device(1x1), run cb-only, close]} left the cached program's CB reported after close, until
+     * the MeshDevice object died. So {@code close_impl} also clears the program cache first. C++: {@code
+     * graph_tracking.cpp} and one call in {@code MeshDeviceImpl::close_impl}.
      */
     public static final RuleSet MESHALLOC_FIX = new RuleSet("meshalloc-fix",
             "meshalloc: upstream buffer.cpp and mesh_buffer.cpp; the fork's GraphTracker reports owning buffers, "
-                    + "a mesh buffer and a mesh program's CBs once per chip; ref-counting server",
-            CoreRules.UPSTREAM, MeshRules.UPSTREAM, MeshDeviceBufferTracking.PER_CHIP,
+                    + "a mesh buffer and a mesh program's CBs once per chip; close clears the program cache; "
+                    + "ref-counting server",
+            CoreRules.UPSTREAM, MeshRules.UPSTREAM.with(MeshCloseProgramCache.CLEAR_FIRST),
+            MeshDeviceBufferTracking.PER_CHIP,
             CircularBufferReporting.AS_L1_ALLOCATIONS_PER_CHIP, ServerVersion.S4, true);
 
     /** Every preset, in story order. */

@@ -473,7 +473,7 @@ public sealed interface Op {
             Optional<HandleInfo> p = model.handle(parent);
             return model.isFresh(name) && p.isPresent() && model.isHeld(parent) && !p.get().deallocated()
                     && p.get().kind() != HandleKind.CHIP_BUFFER && model.isOpenMesh(p.get().owner())
-                    && offset + pages <= p.get().pages();
+                    && offset + pages <= p.get().pages() && pages < p.get().pages();
         }
 
         @Override

@@ -89,7 +89,9 @@ public record OpSpace(Catalog catalog) {
     }
 
     private static boolean viewable(SessionModel model, HandleInfo h) {
-        return h.kind() != HandleKind.CHIP_BUFFER && !h.deallocated() && model.isOpenMesh(h.owner());
+        // A view of the whole buffer is the buffer itself (Buffer::view returns the same shared_ptr), which the
+        // alias operation already covers; views are proper sub-regions, so the parent needs two pages or more.
+        return h.kind() != HandleKind.CHIP_BUFFER && !h.deallocated() && model.isOpenMesh(h.owner()) && h.pages() > 1;
     }
 
     private static boolean aliasable(SessionModel model, HandleInfo h) {
@@ -153,11 +155,8 @@ public record OpSpace(Catalog catalog) {
                 String name = model.nextName("v");
                 for (HandleInfo h : model.heldHandles()) {
                     if (viewable(model, h)) {
-                        out.add(new Op.CreateView(h.name(), name, 0, h.pages()));
-                        if (h.pages() > 1) {
-                            out.add(new Op.CreateView(h.name(), name, 0, 1));
-                            out.add(new Op.CreateView(h.name(), name, 1, h.pages() - 1));
-                        }
+                        out.add(new Op.CreateView(h.name(), name, 0, 1));
+                        out.add(new Op.CreateView(h.name(), name, 1, h.pages() - 1));
                     }
                 }
             }
