@@ -81,32 +81,14 @@ public final class Device implements IDevice {
     }
 
     /** The sub-device manager tracker (for sub-device management). */
+    @Override
     public SubDeviceManagerTracker subDeviceManagerTracker() {
         return tracker();
     }
 
-    @Override
-    public Allocator allocator() {
-        return tracker().defaultSubDeviceManager().allocator(0);
-    }
 
-    @Override
-    public Allocator allocator(int subDeviceId) {
-        return tracker().activeSubDeviceManager().allocator(subDeviceId);
-    }
 
-    @Override
-    public long activeSubDeviceManagerId() {
-        return tracker().activeSubDeviceManager().id();
-    }
 
-    @Override
-    public CoreRangeSet subDeviceCores(int subDeviceId) {
-        List<SubDevice> subDevices = tracker().activeSubDeviceManager().subDevices();
-        Preconditions.checkArgument(subDeviceId >= 0 && subDeviceId < subDevices.size(),
-                "sub device id %s is outside 0..%s", subDeviceId, subDevices.size() - 1);
-        return subDevices.get(subDeviceId).tensixCores();
-    }
 
     @Override
     public long l1SizePerCore() {

@@ -240,6 +240,7 @@ public final class MeshDevice implements IDevice {
     }
 
     /** The mesh's sub-device manager tracker. */
+    @Override
     public SubDeviceManagerTracker subDeviceManagerTracker() {
         return tracker();
     }
@@ -447,28 +448,9 @@ public final class MeshDevice implements IDevice {
         return initialized;
     }
 
-    @Override
-    public Allocator allocator() {
-        return tracker().defaultSubDeviceManager().allocator(0);
-    }
 
-    @Override
-    public Allocator allocator(int subDeviceId) {
-        return tracker().activeSubDeviceManager().allocator(subDeviceId);
-    }
 
-    @Override
-    public long activeSubDeviceManagerId() {
-        return tracker().activeSubDeviceManager().id();
-    }
 
-    @Override
-    public CoreRangeSet subDeviceCores(int subDeviceId) {
-        var subDevices = tracker().activeSubDeviceManager().subDevices();
-        Preconditions.checkArgument(subDeviceId >= 0 && subDeviceId < subDevices.size(),
-                "sub device id %s is outside 0..%s", subDeviceId, subDevices.size() - 1);
-        return subDevices.get(subDeviceId).tensixCores();
-    }
 
     @Override
     public long l1SizePerCore() {
