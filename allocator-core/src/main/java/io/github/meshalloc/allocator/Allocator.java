@@ -1,18 +1,19 @@
 package io.github.meshalloc.allocator;
 
 import com.google.common.base.Preconditions;
+import com.google.common.collect.ImmutableSortedMap;
 import io.github.meshalloc.allocator.algorithms.MemoryBlock;
 import io.github.meshalloc.allocator.algorithms.Statistics;
 import io.github.meshalloc.allocator.rules.AllocationReportSite;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -68,27 +69,25 @@ public final class Allocator {
                 AllocatorDependencies.SINGLE, dramAlignment);
 
         // init_compute_and_storage_l1_bank_manager: one L1 bank per compute core, ids from the remap or the shuffle.
-        List<CoreCoord> computeCores = new ArrayList<>();
-        for (CoreCoord core : config.workerGrid().cores()) {
-            if (config.computeGrid().contains(core)) {
-                computeCores.add(core);
-            }
-        }
+        // Worker cores inside the compute grid, in worker-grid order: the compute grid's own sorted cores, since
+        // AllocatorConfig guarantees the compute grid lies inside the worker grid.
+        List<CoreCoord> computeCores = config.computeGrid().cores();
         List<Integer> bankIds = config.l1BankRemap().isEmpty()
                 ? StdShuffle.shuffledIds(computeCores.size(), 0)
                 : config.l1BankRemap();
-        Map<Integer, CoreCoord> bankToCore = new TreeMap<>();
-        Map<CoreCoord, List<Integer>> coreToBanks = new LinkedHashMap<>();
-        Map<Integer, Long> l1Offsets = new TreeMap<>();
+        // Built as hash maps and sorted once (a mesh opens one allocator per chip plus its own).
+        Map<Integer, CoreCoord> bankToCore = new HashMap<>(2 * computeCores.size());
+        Map<CoreCoord, List<Integer>> coreToBanks = new LinkedHashMap<>(2 * computeCores.size());
+        Map<Integer, Long> l1OffsetsByBank = new HashMap<>(2 * computeCores.size());
         for (int k = 0; k < computeCores.size(); k++) {
             int bankId = bankIds.get(k);
-            Preconditions.checkArgument(!bankToCore.containsKey(bankId),
+            Preconditions.checkArgument(bankToCore.put(bankId, computeCores.get(k)) == null,
                     "L1 bank id %s is given to two cores; bank ids must be distinct", bankId);
-            bankToCore.put(bankId, computeCores.get(k));
             coreToBanks.put(computeCores.get(k), List.of(bankId));
-            l1Offsets.put(bankId, 0L);
+            l1OffsetsByBank.put(bankId, 0L);
         }
-        this.l1BankIdToLogicalCore = Collections.unmodifiableMap(bankToCore);
+        Map<Integer, Long> l1Offsets = ImmutableSortedMap.copyOf(l1OffsetsByBank);
+        this.l1BankIdToLogicalCore = ImmutableSortedMap.copyOf(bankToCore);
         this.logicalCoreToL1BankIds = Collections.unmodifiableMap(coreToBanks);
         long l1Base = config.l1UnreservedBase();
         long w = config.workerL1Size();
@@ -155,8 +154,7 @@ public final class Allocator {
                 unsafeAllocationWarnings++;
             }
             if (config.disableInterleaved() && numCores.isEmpty()) {
-                throw new TtFatalException("Interleaved allocations are disabled for this allocator; "
-                        + type + " buffer of " + size + " B must be sharded");
+                throw new TtFatalException("Interleaved allocation is disabled, see validate_num_banks");
             }
             BankManager manager = switch (type) {
                 case DRAM, L1, TRACE -> manager(type);
@@ -425,6 +423,25 @@ public final class Allocator {
                 }
             }
             return true;
+        });
+    }
+
+    /** Everything observable about this allocator now (see {@link AllocatorSnapshot}). */
+    public AllocatorSnapshot snapshot() {
+        return locked(() -> {
+            java.util.Map<BufferType, AllocatorSnapshot.TypeState> types = new java.util.EnumMap<>(BufferType.class);
+            for (BufferType type : List.of(BufferType.DRAM, BufferType.L1, BufferType.L1_SMALL, BufferType.TRACE)) {
+                BankManager m = manager(type);
+                OptionalLong lowest = m.numBanks() == 0 ? OptionalLong.empty()
+                        : m.lowestOccupiedAddress(m.bankIds().get(0));
+                types.put(type, new AllocatorSnapshot.TypeState(m.getMemoryBlockTable(0), m.allocatedAddresses(0),
+                        m.getStatistics(), lowest, m.bankSize()));
+            }
+            List<AllocatorSnapshot.BufferState> buffers = new ArrayList<>();
+            for (Buffer b : allocatedBuffers) {
+                buffers.add(new AllocatorSnapshot.BufferState(b.uniqueId(), b.allocationStatus(), b.address()));
+            }
+            return new AllocatorSnapshot(types, buffers, allocationsUnsafe);
         });
     }
 

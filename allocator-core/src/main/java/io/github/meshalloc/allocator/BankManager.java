@@ -77,9 +77,10 @@ public final class BankManager {
         Preconditions.checkArgument(alignmentBytes > 0, "alignment %s must be positive", alignmentBytes);
         Preconditions.checkArgument(dramAlignmentBytes > 0 && LongMath.isPowerOfTwo(dramAlignmentBytes),
                 "DRAM alignment %s must be a positive power of two", dramAlignmentBytes);
-        Preconditions.checkArgument(allocOffset >= 0 && allocOffset % dramAlignmentBytes == 0,
-                "allocation offset %s must be a non-negative multiple of the DRAM alignment %s",
-                allocOffset, dramAlignmentBytes);
+        // The C++ only debug-asserts that the offset is aligned (Algorithm's constructor); release builds
+        // accept any offset, and sub-device allocators do build an empty L1_SMALL manager at base + a local
+        // L1 size that need only be a multiple of the L1 alignment (reference 12.1).
+        Preconditions.checkArgument(allocOffset >= 0, "allocation offset %s must not be negative", allocOffset);
         validateNumBanks(bankIdToBankOffset.size(), bufferType, disableInterleaved);
         this.bufferType = bufferType;
         this.bankIdToBankOffset = new TreeMap<>(bankIdToBankOffset);

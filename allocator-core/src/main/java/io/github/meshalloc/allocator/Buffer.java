@@ -456,11 +456,19 @@ public final class Buffer {
 
     /**
      * Models {@code page_address(bank_id, page_index)}: address + the bank's offset + the aligned page
-     * size x (page index / number of banks).
+     * size x (page index / number of banks), where the number of banks is always the allocator's bank
+     * count for this type, also for sharded buffers (buffer.cpp, late-2025).
+     *
+     * @throws TtFatalException "Invalid Bank ID: {id} exceeds total numbers of banks ({n})!" if
+     *                          {@code bankId >= n}, or the bank manager's fatal for an untracked bank
      */
     public long pageAddress(int bankId, long pageIndex) {
         Preconditions.checkArgument(pageIndex >= 0, "page index %s must not be negative", pageIndex);
-        int banks = numCores().isPresent() ? numCores().getAsInt() : allocator.getNumBanks(bufferType);
+        int banks = allocator.getNumBanks(bufferType);
+        if (Integer.toUnsignedLong(bankId) >= banks) {
+            throw new TtFatalException("Invalid Bank ID: " + Integer.toUnsignedString(bankId)
+                    + " exceeds total numbers of banks (" + banks + ")!");
+        }
         return address() + allocator.getBankOffset(bufferType, bankId) + alignedPageSize() * (pageIndex / banks);
     }
 

@@ -73,6 +73,9 @@ public record CoreRangeSet(List<CoreRange> ranges) {
 
     /** All cores, sorted row-major. */
     public List<CoreCoord> cores() {
+        if (ranges.size() == 1) {
+            return ranges.get(0).cores(); // one rectangle walked row by row is already in row-major order
+        }
         TreeSet<CoreCoord> sorted = new TreeSet<>();
         for (CoreRange range : ranges) {
             sorted.addAll(range.cores());

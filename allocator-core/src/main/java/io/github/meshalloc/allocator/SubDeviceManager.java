@@ -5,6 +5,8 @@ import io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A set of sub-devices with one allocator each (or none).
@@ -13,9 +15,20 @@ import java.util.List;
  * reference 12.1). The default manager owns the device's global allocator as sub-device 0's allocator;
  * a regular manager builds, for every sub-device with Tensix cores, a sharded-only L1 allocator over
  * {@code [l1_unreserved_base, l1_unreserved_base + local_l1_size)} whose bank ids are the global ones.
- * {@link #destroy(SubDeviceManagerTeardown)} models the destructor.
+ * {@link #destroy(SubDeviceManagerTeardown)} models the destructor. The manager also holds the traces captured
+ * while it was active ({@code trace_buffer_pool_}); see {@link PooledTrace}.
  */
 public final class SubDeviceManager {
+    /**
+     * One entry of {@code trace_buffer_pool_}: the pool's {@code shared_ptr} to a captured trace
+     * ({@code MeshTraceBuffer} in late-2025, {@code TraceBuffer} earlier). allocator-core only keeps and drops
+     * them; the mesh module says what a trace is.
+     */
+    public interface PooledTrace {
+        /** Models the pool dropping its {@code shared_ptr} (erase, or destruction of the pool). */
+        void drop();
+    }
+
     /** Maximum number of sub-devices per manager ({@code DISPATCH_MESSAGE_ENTRIES}) [I: value of the 2025 dispatch constants]. */
     public static final int DISPATCH_MESSAGE_ENTRIES = 16;
 
@@ -23,6 +36,7 @@ public final class SubDeviceManager {
     private final List<SubDevice> subDevices;
     private final long localL1Size;
     private final List<Allocator> allocators;
+    private final TreeMap<Long, PooledTrace> tracePool = new TreeMap<>();
     private boolean destroyed;
 
     private SubDeviceManager(long id, List<SubDevice> subDevices, long localL1Size, List<Allocator> allocators) {
@@ -135,14 +149,50 @@ public final class SubDeviceManager {
         return false;
     }
 
+    /**
+     * Models {@code create_trace(trace_id)}: adds an entry to the trace pool.
+     *
+     * @throws IllegalArgumentException if the id is already in the pool (a debug-only {@code TT_ASSERT} in the
+     *                                  C++; callers check with {@link #getTrace} first, as {@code begin_mesh_trace} does)
+     */
+    public void createTrace(long traceId, PooledTrace trace) {
+        Preconditions.checkNotNull(trace, "trace");
+        Preconditions.checkState(!destroyed, "sub device manager %s was destroyed", id);
+        Preconditions.checkArgument(!tracePool.containsKey(traceId),
+                "trace buffer with trace id %s already exists in sub device manager %s", traceId, id);
+        tracePool.put(traceId, trace);
+    }
+
+    /** Models {@code get_trace(trace_id)}: the pooled trace, or empty (the C++ returns nullptr). */
+    public Optional<PooledTrace> getTrace(long traceId) {
+        return Optional.ofNullable(tracePool.get(traceId));
+    }
+
+    /** Models {@code release_trace(trace_id)}: erases the entry (dropping it); an unknown id is a no-op, as in the C++. */
+    public void releaseTrace(long traceId) {
+        PooledTrace trace = tracePool.remove(traceId);
+        if (trace != null) {
+            trace.drop();
+        }
+    }
+
+    /** Ids in the trace pool, ascending. */
+    public List<Long> traceIds() {
+        return List.copyOf(tracePool.keySet());
+    }
+
     /** Whether the destructor has run. */
     public boolean isDestroyed() {
         return destroyed;
     }
 
     /**
-     * Models {@code ~SubDeviceManager()}: releases every allocator the way {@code teardown} says
-     * (upstream: clear, then {@code DeallocateBuffer} on each remaining buffer).
+     * Models {@code ~SubDeviceManager()}: the destructor body releases every allocator the way
+     * {@code teardown} says (upstream: clear, then {@code DeallocateBuffer} on each remaining buffer); then the
+     * members die in reverse declaration order, and {@code trace_buffer_pool_} is declared after
+     * {@code sub_device_allocators_} (reference 12.1, {@code sub_device_manager.hpp}), so the pooled traces are
+     * dropped after the body but while the allocators still exist. Traces are dropped in ascending id order [I: the
+     * C++ pool is an {@code unordered_map}].
      */
     public void destroy(SubDeviceManagerTeardown teardown) {
         Preconditions.checkState(!destroyed, "sub device manager %s was already destroyed", id);
@@ -159,6 +209,9 @@ public final class SubDeviceManager {
                 }
                 case DEALLOCATE_BUFFERS -> allocator.deallocateBuffers();
             }
+        }
+        while (!tracePool.isEmpty()) {
+            tracePool.pollFirstEntry().getValue().drop();
         }
         destroyed = true;
     }

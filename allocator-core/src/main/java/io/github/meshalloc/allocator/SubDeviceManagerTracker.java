@@ -46,8 +46,9 @@ public final class SubDeviceManagerTracker {
 
     private SubDeviceManager manager(long id) {
         SubDeviceManager manager = managers.get(id);
-        Preconditions.checkArgument(manager != null, "sub device manager %s does not exist; existing ids: %s",
-                id, managers.keySet());
+        if (manager == null) {
+            throw new TtFatalException("Sub device manager does not exist");
+        }
         return manager;
     }
 
@@ -56,27 +57,25 @@ public final class SubDeviceManagerTracker {
      * non-default manager that still has allocations; resets the global L1 allocator and shrinks it from
      * the bottom by the new manager's local L1 size (fails if a global L1 allocation sits there).
      *
+     * <p>As in the C++, a failed shrink is not undone: the reset has already happened, so the previously
+     * active manager stays active over a global L1 allocator that is no longer shrunk (when that manager is
+     * the default one, whose local size is 0, nothing has changed).
+     *
      * @throws TtFatalException "Cannot switch sub device managers while sub devices still have local allocations",
-     *                          or the free list's shrink errors (state unchanged then)
+     *                          "Sub device manager does not exist", or the free list's shrink errors
      */
     public void loadSubDeviceManager(long id) {
         checkAlive();
-        SubDeviceManager target = manager(id);
-        if (target == activeManager) {
+        if (activeManager.id() == id) {
             return;
         }
         if (activeManager != defaultManager && activeManager.hasAllocations()) {
             throw new TtFatalException(
                     "Cannot switch sub device managers while sub devices still have local allocations");
         }
+        SubDeviceManager target = manager(id);
         globalAllocator.resetAllocatorSize(BufferType.L1);
-        try {
-            globalAllocator.shrinkAllocatorSize(BufferType.L1, target.localL1Size(), true);
-        } catch (RuntimeException e) {
-            // Leave the global allocator as it was: shrunk by the still-active manager's size.
-            globalAllocator.shrinkAllocatorSize(BufferType.L1, activeManager.localL1Size(), true);
-            throw e;
-        }
+        globalAllocator.shrinkAllocatorSize(BufferType.L1, target.localL1Size(), true);
         activeManager = target;
     }
 
@@ -88,17 +87,18 @@ public final class SubDeviceManagerTracker {
     /**
      * Models {@code remove_sub_device_manager(id)}: destroys it.
      *
-     * @throws TtFatalException if it is the active or the default manager
+     * @throws TtFatalException "Cannot remove active sub device manager {id}", "Cannot remove default sub device
+     *                          manager {id}" (checked in that order), or "Sub device manager does not exist"
      */
     public void removeSubDeviceManager(long id, SubDeviceManagerTeardown teardown) {
         checkAlive();
+        if (id == activeManager.id()) {
+            throw new TtFatalException("Cannot remove active sub device manager " + id);
+        }
+        if (id == defaultManager.id()) {
+            throw new TtFatalException("Cannot remove default sub device manager " + id);
+        }
         SubDeviceManager manager = manager(id);
-        if (manager == activeManager) {
-            throw new TtFatalException("Cannot remove sub device manager " + id + " while it is active");
-        }
-        if (manager == defaultManager) {
-            throw new TtFatalException("Cannot remove the default sub device manager " + id);
-        }
         managers.remove(id);
         manager.destroy(teardown);
     }
@@ -123,15 +123,16 @@ public final class SubDeviceManagerTracker {
 
     /**
      * Models {@code lowest_occupied_compute_l1_address(sub_device_ids)}: the minimum of the global
-     * allocator's lowest L1 address at bank 0 and, for the listed sub-devices (all of the active
+     * allocator's lowest L1 address at bank id 0 (literally; fatal "Expected bank 0 to be tracked!" if a
+     * remap left no bank 0 and something is allocated) and, for the listed sub-devices (all of the active
      * manager's when none are listed and it is not the default), their local allocators' lowest address
      * at the bank of their first core.
      */
     public OptionalLong lowestOccupiedComputeL1Address(List<Integer> subDeviceIds) {
         checkAlive();
         List<Long> candidates = new ArrayList<>();
-        int firstBank = globalAllocator.getBankIds(BufferType.L1).get(0);
-        globalAllocator.getLowestOccupiedL1Address(firstBank).ifPresent(candidates::add);
+        int globalBankId = 0;
+        globalAllocator.getLowestOccupiedL1Address(globalBankId).ifPresent(candidates::add);
         List<Integer> ids = new ArrayList<>(subDeviceIds);
         if (ids.isEmpty() && activeManager != defaultManager) {
             for (int i = 0; i < activeManager.subDevices().size(); i++) {

@@ -73,6 +73,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     private static final int INITIAL_BLOCK_CAPACITY = 64;
     private static final int INITIAL_BUCKET_CAPACITY = 10;
     private static final int NONE = -1;
+    /** Shared storage of an empty bucket or class list (zero length, so nothing is ever written to it). */
+    private static final long[] NO_ADDRESSES = new long[0];
+    private static final int[] NO_BLOCKS = new int[0];
 
     private final SearchPolicy policy;
     private final long offsetBytes;
@@ -118,10 +121,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     private boolean freeListsTrusted;
 
-    // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order.
-    private final long[][] bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
-    private final int[][] bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
-    private final int[] bucketLength = new int[ALLOC_TABLE_BUCKETS];
+    // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order. Built on the first
+    // allocation: many free lists (L1_SMALL, TRACE, unused sub-device banks) never hold one.
+    private long[][] bucketAddress;
+    private int[][] bucketBlock;
+    private int[] bucketLength;
 
     /**
      * Creates a free list with the C++ default policy {@link SearchPolicy#BEST}.
@@ -140,15 +144,18 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * <p>Models {@code FreeListOpt(max_size_bytes, offset_bytes, min_allocation_size, alignment, policy)}.
      * The number of size classes is fixed here from {@code maxSizeBytes}:
      * clamp(bitlen(maxSizeBytes / 1024), 2, 18). The C++ only debug-asserts the offset alignment and
-     * checks nothing else; this model rejects impossible arguments up front.
+     * checks nothing else; this model rejects impossible arguments up front but, like a release build,
+     * accepts an offset that is not a multiple of {@code alignment} (a sub-device allocator whose local L1
+     * size is a multiple of 16 but not of the DRAM alignment builds its empty L1_SMALL free list at such an
+     * offset, reference 12.1); relative addresses stay multiples of {@code alignment}.
      *
      * @param maxSizeBytes      arena size, {@code >= 0}
-     * @param offsetBytes       absolute address of relative 0, {@code >= 0}, a multiple of {@code alignment}
+     * @param offsetBytes       absolute address of relative 0, {@code >= 0}
      * @param minAllocationSize smallest number of bytes any request takes, {@code >= 0}
      * @param alignment         sizes and relative addresses are multiples of this, {@code > 0}
      * @param policy            block search policy
-     * @throws IllegalArgumentException on a negative size or offset, a non-positive alignment, a
-     *                                  misaligned offset, or an arena ending beyond {@link Long#MAX_VALUE}
+     * @throws IllegalArgumentException on a negative size or offset, a non-positive alignment, or an
+     *                                  arena ending beyond {@link Long#MAX_VALUE}
      */
     public FreeListOpt(long maxSizeBytes, long offsetBytes, long minAllocationSize, long alignment,
                        SearchPolicy policy) {
@@ -156,8 +163,6 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         checkArgument(offsetBytes >= 0, "offsetBytes must be >= 0, got %s", offsetBytes);
         checkArgument(minAllocationSize >= 0, "minAllocationSize must be >= 0, got %s", minAllocationSize);
         checkArgument(alignment > 0, "alignment must be > 0, got %s", alignment);
-        checkArgument(offsetBytes % alignment == 0,
-                "offsetBytes %s must be a multiple of alignment %s", offsetBytes, alignment);
         checkArgument(maxSizeBytes <= Long.MAX_VALUE - offsetBytes,
                 "offsetBytes %s + maxSizeBytes %s must not exceed Long.MAX_VALUE", offsetBytes, maxSizeBytes);
         checkArgument(policy != null, "policy must be FIRST or BEST, got null");
@@ -170,13 +175,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         this.sizeClassCount = sizeClassCountFor(maxSizeBytes);
         this.freeByClass = new int[sizeClassCount][];
         this.freeByClassLength = new int[sizeClassCount];
-        for (int c = 0; c < sizeClassCount; c++) {
-            freeByClass[c] = new int[INITIAL_BLOCK_CAPACITY];
-        }
-        for (int b = 0; b < ALLOC_TABLE_BUCKETS; b++) {
-            bucketAddress[b] = new long[INITIAL_BUCKET_CAPACITY];
-            bucketBlock[b] = new int[INITIAL_BUCKET_CAPACITY];
-        }
+        // Class lists get storage on first use: most classes of most free lists stay empty.
+        Arrays.fill(freeByClass, NO_BLOCKS);
         init();
     }
 
@@ -233,7 +233,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         shrinkSize = 0;
         blockCount = 0;
         deadSlotCount = 0;
-        Arrays.fill(bucketLength, 0);
+        if (bucketLength != null) {
+            Arrays.fill(bucketLength, 0);
+        }
         Arrays.fill(freeByClassLength, 0);
         nonEmptyClasses = 0;
         freeListsTrusted = true;
@@ -770,6 +772,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     public OptionalLong getAllocationSize(long absoluteAddress) {
         long address = absoluteAddress - offsetBytes;
+        if (bucketLength == null) {
+            return OptionalLong.empty();
+        }
         int bucket = bucketOf(address);
         long[] addresses = bucketAddress[bucket];
         for (int i = bucketLength[bucket] - 1; i >= 0; i--) {
@@ -1031,7 +1036,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             position = lowerBound(list, length, address);
         }
         if (length == list.length) {
-            list = Arrays.copyOf(list, length * 2);
+            list = Arrays.copyOf(list, Math.max(INITIAL_BLOCK_CAPACITY, length * 2));
             freeByClass[c] = list;
         }
         System.arraycopy(list, position, list, position + 1, length - position);
@@ -1152,11 +1157,19 @@ public final class FreeListOpt implements AllocatorAlgorithm {
 
     /** Appends (address, block) to its bucket. Models {@code insert_block_to_alloc_table}. */
     private void insertIntoAllocTable(long address, int block) {
+        if (bucketLength == null) {
+            bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
+            bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
+            bucketLength = new int[ALLOC_TABLE_BUCKETS];
+            Arrays.fill(bucketAddress, NO_ADDRESSES);
+            Arrays.fill(bucketBlock, NO_BLOCKS);
+        }
         int bucket = bucketOf(address);
         int length = bucketLength[bucket];
         if (length == bucketAddress[bucket].length) {
-            bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], length * 2);
-            bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], length * 2);
+            int capacity = Math.max(INITIAL_BUCKET_CAPACITY, length * 2);
+            bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], capacity);
+            bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], capacity);
         }
         bucketAddress[bucket][length] = address;
         bucketBlock[bucket][length] = block;
@@ -1168,6 +1181,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * the back) and returns its block, or {@link #NONE}. Models {@code get_and_remove_from_alloc_table}.
      */
     private int removeFromAllocTable(long address) {
+        if (bucketLength == null) {
+            return NONE;
+        }
         int bucket = bucketOf(address);
         long[] addresses = bucketAddress[bucket];
         int length = bucketLength[bucket];

@@ -1,0 +1,75 @@
+package io.github.meshalloc.tracking.explore;
+
+import io.github.meshalloc.mesh.MeshShape;
+import io.github.meshalloc.tracking.RuleSet;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures how many operations per second the explorer simulates and checks on a 2x4 mesh, on the calling thread.
+ *
+ * <p>Runs {@link BalanceExplorer#check} against a code state that never breaks (so no time goes to shrinking) with
+ * every mesh a 2x4 mesh, first to warm the JIT, then measured. Each operation is a full vocabulary operation
+ * (opening a mesh builds nine allocators; a tensor is nine Buffers and eight messages), followed by the complete
+ * invariant check: device memory read from every allocator and compared with the server's registry.
+ *
+ * <p>Usage: {@code java -cp ... io.github.meshalloc.tracking.explore.ExplorerBench [tries] [preset]} (defaults 4000
+ * tries, {@code meshalloc-fix}).
+ */
+public final class ExplorerBench {
+
+    /**
+     * One measurement.
+     *
+     * @param preset     code state
+     * @param tries      scripts run
+     * @param operations operations run and checked
+     * @param nanos      wall time of the measured run
+     */
+    public record Result(String preset, int tries, long operations, long nanos) {
+        /** Operations per second. */
+        public double opsPerSecond() {
+            return operations * 1e9 / nanos;
+        }
+    }
+
+    private ExplorerBench() {
+    }
+
+    /** The bench's explorer config: every mesh 2x4, seed 7, 25 steps per try. */
+    public static ExplorerConfig config(int tries) {
+        return ExplorerConfig.defaults().withMeshShapes(List.of(new MeshShape(2, 4))).withSeed(7).withSteps(25)
+                .withTries(tries);
+    }
+
+    /** Runs the explorer over {@code tries} scripts of {@code rules} and times it. */
+    public static Result measure(RuleSet rules, int tries) {
+        long start = System.nanoTime();
+        Verdict verdict = BalanceExplorer.check(rules, config(tries));
+        long nanos = System.nanoTime() - start;
+        if (!verdict.isBalanced()) {
+            throw new IllegalStateException("the bench needs a balanced code state; " + rules.name()
+                    + " broke:\n" + verdict.render());
+        }
+        return new Result(rules.name(), tries, verdict.stats().ops(), nanos);
+    }
+
+    /** Warms up with a quarter of the tries, then measures; prints both. */
+    public static Result run(RuleSet rules, int tries, PrintStream out) {
+        Result warm = measure(rules, Math.max(1, tries / 4));
+        out.printf(Locale.ROOT, "warm-up : %,d ops in %.2f s = %,.0f ops/s%n", warm.operations(), warm.nanos() / 1e9,
+                warm.opsPerSecond());
+        Result measured = measure(rules, tries);
+        out.printf(Locale.ROOT, "measured: %s on 2x4, %,d tries, %,d ops in %.2f s = %,.0f ops/s%n", rules.name(),
+                measured.tries(), measured.operations(), measured.nanos() / 1e9, measured.opsPerSecond());
+        return measured;
+    }
+
+    /** Entry point. */
+    public static void main(String[] args) {
+        int tries = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
+        RuleSet rules = args.length > 1 ? RuleSet.preset(args[1]) : RuleSet.MESHALLOC_FIX;
+        run(rules, tries, System.out);
+    }
+}

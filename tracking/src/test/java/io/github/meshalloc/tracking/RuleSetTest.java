@@ -1,0 +1,67 @@
+package io.github.meshalloc.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.meshalloc.allocator.rules.MarkAsDeallocatedReport;
+import io.github.meshalloc.mesh.rules.MeshBufferDeallocate;
+import io.github.meshalloc.tracking.server.ServerVersion;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Presets are distinct code states, found by name, and derivable with the builder. */
+class RuleSetTest {
+
+    @Test
+    void everyPresetHasAUniqueNameAndIsFoundByIt() {
+        Set<String> names = new HashSet<>();
+        for (RuleSet preset : RuleSet.PRESETS) {
+            assertTrue(names.add(preset.name()), preset.name());
+            assertEquals(preset, RuleSet.preset(preset.name()));
+        }
+    }
+
+    @Test
+    void presetsDifferPairwise() {
+        for (RuleSet a : RuleSet.PRESETS) {
+            for (RuleSet b : RuleSet.PRESETS) {
+                if (a != b) {
+                    assertNotEquals(a.named("x", "x"), b.named("x", "x"), a.name() + " vs " + b.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnknownPresetNamesTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RuleSet.preset("seed-9"));
+        assertTrue(e.getMessage().contains("'seed-9'"));
+        assertTrue(e.getMessage().contains("meshalloc-fix"));
+    }
+
+    @Test
+    void theSeedsChangeWhatTheyClaimToChange() {
+        assertFalse(RuleSet.UPSTREAM.allocationClient());
+        assertEquals(MarkAsDeallocatedReport.NOTHING, RuleSet.SEED_004.core().markAsDeallocatedReport());
+        assertEquals(MeshBufferDeallocate.UPSTREAM, RuleSet.SEED_002_BEFORE.mesh().meshBufferDeallocate());
+        assertEquals(MeshBufferDeallocate.MARK_DEVICE_BUFFERS, RuleSet.SEED_002_AFTER.mesh().meshBufferDeallocate());
+        assertEquals(MeshDeviceBufferTracking.SKIP, RuleSet.SEED_001_AFTER.meshDeviceBuffers());
+        assertEquals(MarkAsDeallocatedReport.TRACK_IF_ALLOCATED_AND_OWNS_DATA,
+                RuleSet.SEED_003_FIRST_ATTEMPT.core().markAsDeallocatedReport());
+        assertEquals(MeshBufferDeallocate.BACKING_FIRST_THEN_DEVICE_BUFFERS,
+                RuleSet.SEED_003_FINAL.mesh().meshBufferDeallocate());
+    }
+
+    @Test
+    void aUserComposesARuleSetInOneExpression() {
+        RuleSet mine = RuleSet.SEED_003_FINAL.named("mine", "backing first, on the history server")
+                .with(ServerVersion.ENHANCED);
+        assertEquals(ServerVersion.ENHANCED, mine.serverVersion());
+        assertEquals(RuleSet.SEED_003_FINAL.core(), mine.core());
+        assertEquals("mine", mine.name());
+    }
+}

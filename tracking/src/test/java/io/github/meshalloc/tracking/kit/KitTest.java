@@ -1,0 +1,98 @@
+package io.github.meshalloc.tracking.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.meshalloc.mesh.MeshShape;
+import io.github.meshalloc.tracking.RuleSet;
+import io.github.meshalloc.tracking.explore.ExplorerConfig;
+import io.github.meshalloc.tracking.explore.Invariant;
+import io.github.meshalloc.tracking.ops.Catalog;
+import io.github.meshalloc.tracking.ops.Op;
+import io.github.meshalloc.tracking.ops.OpKind;
+import io.github.meshalloc.tracking.ops.TensorChoice;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.state.ActionChain;
+import org.junit.jupiter.api.Test;
+
+/** The kit: arbitraries over the vocabulary, the checked session and the ready property. */
+class KitTest {
+
+    private static final Catalog SMALL = Catalog.DEFAULT.withMeshShapes(List.of(new MeshShape(1, 1),
+            new MeshShape(1, 2)));
+
+    @Provide
+    Arbitrary<ActionChain<CheckedSession>> fixScripts() {
+        return BalanceProperty.of(RuleSet.MESHALLOC_FIX).withCatalog(SMALL).withMaxSteps(20).scripts();
+    }
+
+    @Property(tries = 60, seed = "42")
+    void meshallocFixScriptsBalance(@ForAll("fixScripts") ActionChain<CheckedSession> script) {
+        CheckedSession end = BalanceProperty.check(script);
+        assertTrue(end.model().heldHandles().isEmpty());
+        if (end.model().serverUp()) {
+            assertEquals(0, end.session().host().server().activeAllocations());
+        }
+    }
+
+    @Property(tries = 40, seed = "7")
+    void anyOpIsLegalWhereItIsDrawn(@ForAll("fixScripts") ActionChain<CheckedSession> script) {
+        CheckedSession s = script.run();
+        Op op = MeshallocArbitraries.anyOp(s.model(), s.catalog(), ExplorerConfig.DEFAULT_WEIGHTS)
+                .generator(10).next(new Random(1)).value();
+        assertTrue(op.precondition(s.model()), op.toString());
+    }
+
+    @Test
+    void aBrokenInvariantIsThrownWithTheScriptAndTheReport() {
+        CheckedSession s = CheckedSession.start(RuleSet.SEED_002_BEFORE, SMALL);
+        s.apply(new Op.OpenMesh("p0", "m0", new MeshShape(1, 1)));
+        s.apply(new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE));
+        BalanceViolation v = assertThrows(BalanceViolation.class, () -> s.apply(new Op.Deallocate("t0", false)));
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, v.violation().invariant());
+        assertEquals(3, v.steps().size());
+        assertEquals(1, v.report().residual().size());
+        assertTrue(v.getMessage().contains("  3. deallocate t0"), v.getMessage());
+    }
+
+    @Test
+    void anOpThatIsNoLongerLegalIsSkippedOnlyWhenAskedTo() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        Op stale = new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE);
+        s.applyIfLegal(stale);
+        assertEquals(0, s.session().stepCount());
+        assertThrows(IllegalArgumentException.class, () -> s.apply(stale));
+    }
+
+    @Test
+    void anActionAppliesALegalOperationOrNothing() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        var createTensor = MeshallocArbitraries.action(OpKind.CREATE_TENSOR).transformer()
+                .generator(10).next(new Random(3)).value();
+        createTensor.apply(s);
+        assertEquals(0, s.session().stepCount(), "no mesh is open: no tensor operation is legal, none runs");
+        assertThrows(IllegalArgumentException.class,
+                () -> MeshallocArbitraries.op(OpKind.CREATE_TENSOR, s.model(), SMALL));
+        s.applyChoice(OpKind.OPEN_MESH, 0);
+        createTensor.apply(s);
+        assertEquals(2, s.session().stepCount());
+        assertEquals(OpKind.CREATE_TENSOR, s.session().steps().get(1).op().kind());
+    }
+
+    @Test
+    void choiceZeroIsTheSimplestOperationOfItsKind() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        s.applyChoice(OpKind.OPEN_MESH, 0);
+        s.applyChoice(OpKind.CREATE_TENSOR, 0);
+        assertEquals(List.of(new Op.OpenMesh("p0", "m0", new MeshShape(1, 1)),
+                new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE)),
+                s.session().steps().stream().map(step -> step.op()).toList());
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.meshalloc.tracking.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+class ServerLogParserTest {
+
+    private final ServerLogParser strict = ServerLogParser.strict();
+    private final ServerLogParser lenient = ServerLogParser.lenient();
+
+    @Test
+    void everySampleParsesBackToItsEvent() {
+        for (Map.Entry<LogEvent, String> e : LogSamples.all().entrySet()) {
+            assertEquals(e.getKey(), strict.parseLine(e.getValue()), e.getValue());
+        }
+    }
+
+    @Test
+    void seedServerLinesParseToEvents() {
+        assertEquals(new LogEvent.AllocNew(1714322, 4194304, 0, 0, 2560032, IdFormat.DECIMAL),
+                strict.parseLine("✓ [PID 1714322] Allocated 4194304 bytes of DRAM on device 0 (buffer_id=2560032)"));
+        assertEquals(new LogEvent.AllocNew(1714322, 4194304, 0, 1, 2560032, IdFormat.DECIMAL),
+                strict.parseLine("✓ [PID 1714322] Allocated 4194304 bytes of DRAM on device 1 (buffer_id=2560032)"));
+        assertEquals(new LogEvent.FreeE1(1714322, 3700768, IdFormat.DECIMAL, 0, 1048576),
+                strict.parseLine("✗ [PID 1714322] Freed buffer 3700768 on device 0 (1048576 bytes)"));
+        assertEquals(new LogEvent.FreeE1(1714322, 3610656, IdFormat.DECIMAL, 0, 524288),
+                strict.parseLine("✗ [PID 1714322] Freed buffer 3610656 on device 0 (524288 bytes)"));
+        assertEquals(new LogEvent.FreeE1(1714322, 3655712, IdFormat.DECIMAL, 0, 524288),
+                strict.parseLine("✗ [PID 1714322] Freed buffer 3655712 on device 0 (524288 bytes)"));
+        assertEquals(new LogEvent.FreeE0(12345, 1, IdFormat.DECIMAL, 1048576),
+                strict.parseLine("✗ [PID 12345] Freed buffer 1 (1048576 bytes)"));
+        assertEquals(new LogEvent.UnknownFreeLegacy(2699296),
+                strict.parseLine("⚠ Warning: Deallocation for unknown buffer 2699296"));
+        assertEquals(new LogEvent.KernelLoad(io.github.meshalloc.tracking.wire.KernelKind.APPLICATION, 0, 2.5, 382.2),
+                strict.parseLine("✓ [KERNEL_LOAD] Application kernel on Device 0: +2.5 MB (Total: 382.2 MB)"));
+        assertEquals(new LogEvent.CbFree(0, 0, 21.7494),
+                strict.parseLine("✗ [CB_FREE] Device 0: -0 MB (Total: 21.7494 MB)"));
+    }
+
+    @Test
+    void seedParaphrasesWithoutPidOrInOtherShapesAreOtherLines() {
+        for (String line : List.of(
+                "✓ Allocated 4194304 bytes of DRAM on device 0",
+                "✗ Freed buffer 2560032 on device 0 (4194304 bytes)",
+                "Device 0: Buffers: 18, DRAM: 14790656 bytes, L1: 22528 bytes",
+                "Device 0: 14.11 MB DRAM, 22 KB L1",
+                "Active allocations: 59",
+                "  Active allocations: 0  ← SUCCESS!",
+                "  - DRAM: 104857600 bytes (104MB)",
+                "📊 Final Statistics:",
+                "📊 Device X: DRAM 0.0 MB, L1 0.0 KB",
+                "📤 Deallocation: buffer 0x... (device X)",
+                "✓ Device 0 (backing buffer) ← Tracked",
+                "...")) {
+            assertEquals(new LogEvent.Other(line), strict.parseLine(line), line);
+        }
+    }
+
+    @Test
+    void seedParaphrasesThatStartLikeEventsAreMalformed() {
+        List<String> paraphrases = List.of(
+                "✓ [PID 1044345] Allocated 16 buffers on Device 0",
+                "✗ [PID 1044345] Freed buffer 1-16 (all buffers)",
+                "⚠ Warning: Deallocation for unknown buffer (multiple)");
+        for (String line : paraphrases) {
+            LogParseException e = assertThrows(LogParseException.class, () -> strict.parseLine(line, 42), line);
+            assertEquals(42, e.lineNumber());
+            assertEquals(line, e.line());
+            assertTrue(e.getMessage().startsWith("line 42: ") && e.getMessage().endsWith(line), e.getMessage());
+            LogEvent m = lenient.parseLine(line, 42);
+            assertInstanceOf(LogEvent.Malformed.class, m);
+            assertEquals(line, ((LogEvent.Malformed) m).text());
+        }
+    }
+
+    @Test
+    void everySeedFileLineParsesLenientlyAndOnlyTheKnownParaphrasesFailStrictly() throws IOException {
+        Path seeds = Paths.get("..", "..", "shared", "seeds");
+        Assumptions.assumeTrue(Files.isDirectory(seeds), "seed directory not beside the repository");
+        List<String> strictFailures = new ArrayList<>();
+        int lines = 0;
+        try (Stream<Path> files = Files.list(seeds)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                List<String> text = Files.readAllLines(f, StandardCharsets.UTF_8);
+                lenient.parseLines(text);
+                for (int i = 0; i < text.size(); i++) {
+                    lines++;
+                    try {
+                        strict.parseLine(text.get(i), i + 1);
+                    } catch (LogParseException e) {
+                        strictFailures.add(e.line());
+                    }
+                }
+            }
+        }
+        assertTrue(lines > 400, "read " + lines + " seed lines");
+        assertEquals(List.of("⚠ Warning: Deallocation for unknown buffer (multiple)",
+                "✓ [PID 1044345] Allocated 16 buffers on Device 0",
+                "✗ [PID 1044345] Freed buffer 1-16 (all buffers)"), strictFailures);
+    }
+
+    @Test
+    void malformedEventLinesNameTheProblem() {
+        Map<String, String> cases = Map.of(
+                "✓ [PID 99999999999] Allocated 1 bytes of DRAM on device 0 (buffer_id=1)", "32-bit",
+                "✓ [PID 1] Allocated 1 bytes of VRAM on device 0 (buffer_id=1)", "VRAM",
+                "✓ [PID 1] Allocated 1 bytes of DRAM on device 0 (buffer_id=0x12345678901234567)", "64 bits",
+                "✓ [PID 1] Allocated 1 bytes of DRAM on device 0 (buffer_id=18446744073709551616)", "64 bits",
+                "✗ [PID 1] Freed buffer 5 on device 0 (12 bytes, FINAL) extra", "trailing",
+                "⚠ [PID 1] Deallocation for unknown buffer 5 on device 0 (never tracked or allocated before server "
+                        + "started)", "hex",
+                "Unknown message type: four", "number",
+                "⚠️  Invalid size -5 - ignoring message", "unsigned");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            LogParseException e = assertThrows(LogParseException.class, () -> strict.parseLine(c.getKey(), 7),
+                    c.getKey());
+            assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+            assertTrue(e.getMessage().contains("line 7"), e.getMessage());
+        }
+    }
+
+    @Test
+    void acceptsBothIdFormatsAndRemembersWhich() {
+        LogEvent dec = strict.parseLine("✗ [PID 1] Freed buffer 1073739776 on device 4 (12288 bytes, FINAL)");
+        LogEvent hex = strict.parseLine("✗ [PID 1] Freed buffer 0x3ffff800 on device 4 (12288 bytes, FINAL)");
+        assertEquals(new LogEvent.FreeFinal(1, 1073739776L, IdFormat.DECIMAL, 4, 12288), dec);
+        assertEquals(new LogEvent.FreeFinal(1, 1073739776L, IdFormat.HEX, 4, 12288), hex);
+        assertEquals(new LogEvent.FreeFinal(1, 0xABCDEFL, IdFormat.HEX, 4, 1),
+                strict.parseLine("✗ [PID 1] Freed buffer 0xABCDEF on device 4 (1 bytes, FINAL)"));
+    }
+
+    @Test
+    void parsesAWholeTextWithLineNumbers() throws IOException {
+        String text = "🚀 Allocation Server started\n"
+                + "✓ [PID 7] Allocated 64 bytes of TRACE on device 2 (buffer_id=0x40)\n"
+                + "✓ [PID 7] Allocated 64 bytes of TRACE on device 2 (buffer_id=0x40\n";
+        LogParseException e = assertThrows(LogParseException.class, () -> strict.parse(text));
+        assertEquals(3, e.lineNumber());
+        List<LogEvent> events = lenient.parse(text);
+        assertEquals(3, events.size());
+        assertEquals(new LogEvent.Constant(ConstantLine.SERVER_STARTED), events.get(0));
+        assertInstanceOf(LogEvent.AllocNew.class, events.get(1));
+        assertInstanceOf(LogEvent.Malformed.class, events.get(2));
+        assertEquals(events, lenient.parse(new BufferedReader(new StringReader(text))));
+    }
+}

@@ -1,0 +1,208 @@
+package io.github.meshalloc.tracking.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.meshalloc.mesh.MeshShape;
+import io.github.meshalloc.tracking.RuleSet;
+import io.github.meshalloc.tracking.ops.SessionModel.HandleInfo;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/** The operation vocabulary: legality, printing, renaming and the session's handling of each kind. */
+class OpVocabularyTest {
+
+    private static final Catalog SMALL = Catalog.DEFAULT.withMeshShapes(
+            List.of(new MeshShape(1, 1), new MeshShape(1, 2), new MeshShape(2, 4)));
+
+    /** A random walk over legal operations; every step checks OpSpace against the preconditions. */
+    @Property(tries = 60)
+    void everyListedOpIsLegalAndEveryPossibleKindListsOne(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        OpSpace space = new OpSpace(SMALL);
+        Session session = Session.start(RuleSet.MESHALLOC_FIX, SMALL);
+        for (int step = 0; step < 40; step++) {
+            List<Op> candidates = new ArrayList<>();
+            for (OpKind kind : OpKind.values()) {
+                List<Op> legal = space.legal(kind, session.model());
+                assertEquals(!legal.isEmpty(), space.possible(kind, session.model()), kind + " after " + step);
+                for (Op op : legal) {
+                    assertEquals(kind, op.kind());
+                    assertTrue(op.precondition(session.model()), "listed but illegal: " + op);
+                }
+                candidates.addAll(legal);
+            }
+            session.apply(candidates.get(random.nextInt(candidates.size())));
+        }
+    }
+
+    @Property(tries = 30)
+    void everyOpPrintsAsOneLineInBothForms(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        OpSpace space = new OpSpace(SMALL);
+        Session session = Session.start(RuleSet.SEED_002_AFTER, SMALL);
+        for (int step = 0; step < 30; step++) {
+            List<Op> candidates = new ArrayList<>();
+            for (OpKind kind : OpKind.values()) {
+                candidates.addAll(space.legal(kind, session.model()));
+            }
+            Op op = candidates.get(random.nextInt(candidates.size()));
+            for (String line : List.of(op.toString(), op.toPython())) {
+                assertFalse(line.isBlank());
+                assertFalse(line.contains("\n"), line);
+            }
+            for (String name : op.names()) {
+                assertTrue(op.toString().contains(name), name + " in " + op);
+                // A Python line runs inside its process; only process-level operations name one.
+                boolean process = name.matches("p\\d+");
+                assertTrue(process && !(op instanceof Op.StartProcess || op instanceof Op.EndProcess
+                        || op instanceof Op.KillProcess) || op.toPython().contains(name), name + " in " + op.toPython());
+            }
+            session.apply(op);
+        }
+    }
+
+    @Test
+    void renamingMapsEveryName() {
+        List<Op> ops = List.of(new Op.OpenMesh("p3", "m7", new MeshShape(1, 2)),
+                new Op.CreateTensor("m7", "t9", TensorChoice.L1_64_PAGES), new Op.CreateView("t9", "v4", 1, 3),
+                new Op.RunProgram("m7", ProgramChoice.ADD, Optional.of("t9")), new Op.Drop("v4"));
+        for (Op op : ops) {
+            Op renamed = op.renamed(n -> "x" + n);
+            assertEquals(op.names().stream().map(n -> "x" + n).toList(), renamed.names());
+            assertEquals(op.kind(), renamed.kind());
+        }
+    }
+
+    @Test
+    void anIllegalOpIsRefusedNotSkipped() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> session.apply(new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE)));
+        assertTrue(e.getMessage().contains("m0: t0 = tensor dram-1p"), e.getMessage());
+        assertEquals(0, session.stepCount());
+    }
+
+    @Test
+    void aModelledTtFatalIsAnOutcomeAndLeavesTheModelAlone() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        session.apply(new Op.OpenMesh("p0", "m0", new MeshShape(1, 1)));
+        session.apply(new Op.LoadSubDeviceManager("m0", 64 * 1024));
+        session.apply(new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE));
+        Session.Step refused = session.apply(new Op.ClearSubDeviceManager("m0"));
+        assertTrue(refused.raised().orElseThrow().contains(
+                "Cannot switch sub device managers while sub devices still have local allocations"),
+                refused.toString());
+        assertTrue(session.model().mesh("m0").orElseThrow().subDeviceManagerLoaded());
+        session.apply(new Op.Deallocate("t0", false));
+        assertTrue(session.apply(new Op.ClearSubDeviceManager("m0")).raised().isEmpty());
+        assertFalse(session.model().mesh("m0").orElseThrow().subDeviceManagerLoaded());
+    }
+
+    @Test
+    void aTensorOnASubDeviceNeedsALoadedManager() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        session.apply(new Op.OpenMesh("p0", "m0", new MeshShape(1, 2)));
+        assertFalse(new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE).precondition(session.model()));
+        session.apply(new Op.LoadSubDeviceManager("m0", 64 * 1024));
+        assertTrue(new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE).precondition(session.model()));
+    }
+
+    @Test
+    void chipsAreUsedByOneOpenDeviceAtATime() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        session.apply(new Op.OpenChip("p0", "d0", 7));
+        assertTrue(new Op.OpenMesh("p0", "m0", new MeshShape(1, 2)).precondition(session.model()));
+        assertFalse(new Op.OpenMesh("p0", "m0", new MeshShape(2, 4)).precondition(session.model()),
+                "the T3K 2x4 placement uses chip 7");
+        session.apply(new Op.StartProcess("p1"));
+        assertFalse(new Op.OpenChip("p1", "d1", 7).precondition(session.model()));
+        session.apply(new Op.KillProcess("p0"));
+        assertTrue(new Op.OpenChip("p1", "d1", 7).precondition(session.model()), "a killed process frees its chips");
+    }
+
+    @Test
+    void theEndOfAScriptClosesItsDevicesAndReleasesItsObjects() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        session.applyAll(List.of(new Op.OpenMesh("p0", "m0", new MeshShape(1, 2)),
+                new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_13_PAGES), new Op.CreateView("t0", "v0", 0, 1),
+                new Op.OpenChip("p0", "d0", 7),
+                new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.L1_1_PAGE), new Op.EndProcess("p0")));
+        assertFalse(session.mesh("m0").isInitialized());
+        assertFalse(session.chip("d0").isInitialized());
+        assertTrue(session.meshBuffer("t0").isDestroyed() && session.meshBuffer("v0").isDestroyed());
+        assertTrue(session.chipBuffer("b0").isDestroyed());
+        assertTrue(session.model().heldHandles().isEmpty());
+        assertEquals(List.of(), session.host().livePids());
+        assertTrue(session.report().isEmpty(), session.report()::render);
+    }
+
+    @Test
+    void theTeardownEndsEveryLiveProcessInStartOrder() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        session.apply(new Op.StartProcess("p1"));
+        session.apply(new Op.StartProcess("p2"));
+        session.apply(new Op.KillProcess("p1"));
+        assertEquals(List.of(new Op.EndProcess("p0"), new Op.EndProcess("p2")),
+                new OpSpace(SMALL).teardown(session.model()));
+    }
+
+    @Test
+    void shrinkingMovesArgumentsTowardTheFrontOfTheCatalog() {
+        Op open = new Op.OpenMesh("p1", "m0", new MeshShape(2, 4));
+        assertEquals(List.of(new Op.OpenMesh("p0", "m0", new MeshShape(2, 4)),
+                new Op.OpenMesh("p1", "m0", new MeshShape(1, 1)), new Op.OpenMesh("p1", "m0", new MeshShape(1, 2))),
+                open.simpler(SMALL));
+        assertEquals(List.of(), new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE).simpler(SMALL));
+        assertEquals(2, new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_13_PAGES).simpler(SMALL).size());
+        assertEquals(List.of(new Op.RunProgram("m0", ProgramChoice.ADD, Optional.empty()),
+                        new Op.RunProgram("m0", ProgramChoice.CB_ONLY, Optional.of("t0"))),
+                new Op.RunProgram("m0", ProgramChoice.ADD, Optional.of("t0")).simpler(SMALL));
+    }
+
+    @Test
+    void pythonLinesFollowTtnn() {
+        assertEquals("m0 = ttnn.open_mesh_device(ttnn.MeshShape(2, 4))",
+                new Op.OpenMesh("p0", "m0", new MeshShape(2, 4)).toPython());
+        assertEquals("t0 = ttnn.from_torch(torch.zeros((1, 1, 32, 416), dtype=torch.bfloat16), dtype=ttnn.bfloat16, "
+                + "layout=ttnn.TILE_LAYOUT, device=m0, memory_config=ttnn.DRAM_MEMORY_CONFIG, "
+                + "mesh_mapper=ttnn.ReplicateTensorToMesh(m0))",
+                new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_13_PAGES).toPython());
+        assertEquals("ttnn.deallocate(t0)", new Op.Deallocate("t0", false).toPython());
+        assertEquals("del t0", new Op.Drop("t0").toPython());
+        assertEquals("m0.disable_and_clear_program_cache()", new Op.ClearProgramCache("m0").toPython());
+        assertEquals("ttnn.close_mesh_device(m0)", new Op.CloseMesh("m0").toPython());
+    }
+
+    @Test
+    void everyKindHasARecordAndEveryRecordAKind() {
+        Set<OpKind> kinds = EnumSet.noneOf(OpKind.class);
+        for (Class<?> c : Op.class.getPermittedSubclasses()) {
+            assertTrue(c.isRecord(), c + " is a record");
+            kinds.add(OpKind.valueOf(c.getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase()));
+        }
+        assertEquals(EnumSet.allOf(OpKind.class), kinds);
+    }
+
+    @Test
+    void handlesKeepTheirStateInTheModel() {
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        session.applyAll(List.of(new Op.OpenMesh("p0", "m0", new MeshShape(1, 1)),
+                new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_25_PAGES), new Op.Deallocate("t0", false)));
+        HandleInfo t0 = session.model().handle("t0").orElseThrow();
+        assertEquals(25, t0.pages());
+        assertTrue(t0.deallocated() && !t0.dropped());
+        assertFalse(new Op.CreateView("t0", "v0", 0, 1).precondition(session.model()), "a deallocated parent");
+        assertTrue(new Op.Deallocate("t0", false).precondition(session.model()), "deallocating twice is legal");
+        assertFalse(new Op.Deallocate("t0", true).precondition(session.model()), "t0 is not a single-chip buffer");
+    }
+}
