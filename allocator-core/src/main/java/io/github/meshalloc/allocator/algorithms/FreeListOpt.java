@@ -3,10 +3,13 @@ package io.github.meshalloc.allocator.algorithms;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import io.github.meshalloc.allocator.TtFatalException;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.RandomAccess;
 
 /**
  * The size-segregated free-list allocator that tt-metal's runtime uses for every bank type.
@@ -108,6 +111,15 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     // Per size class: free metablock indices sorted by ascending address.
     private final int[][] freeByClass;
     private final int[] freeByClassLength;
+    /** Bit c is set iff size class c holds a free block (at most 18 classes, so one long). */
+    private long nonEmptyClasses;
+    /**
+     * True until a size-class removal misses its block (see {@link #removeFromSizeClass}), which
+     * only happens once the release-build quirks have corrupted the free list. While it is true,
+     * every listed block is live, free, listed once, in the class of its current size, and every
+     * class list is sorted by address; the shortcuts that rely on this are taken only then.
+     */
+    private boolean freeListsTrusted;
 
     // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order. Built on the first
     // allocation: many free lists (L1_SMALL, TRACE, unused sub-device banks) never hold one.
@@ -225,6 +237,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             Arrays.fill(bucketLength, 0);
         }
         Arrays.fill(freeByClassLength, 0);
+        nonEmptyClasses = 0;
+        freeListsTrusted = true;
         int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
         insertIntoSizeClass(first);
     }
@@ -264,77 +278,150 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     @Override
     public OptionalLong allocate(long sizeBytes, boolean bottomUp, long addressLimit) {
+        // Kept small so that callers inline it and the OptionalLong never reaches the heap.
         checkArgument(sizeBytes >= 0, "sizeBytes must be >= 0, got %s", sizeBytes);
-        long request = requestSize(sizeBytes);
-        int startClass = sizeClassOf(request);
-
-        int target = NONE;
-        int targetClass = NONE;
-        int targetPosition = NONE;
-        long bestAddress = bottomUp ? -1L : 0L; // ~0 as uint64 for bottom-up
-
-        for (int c = startClass; c < sizeClassCount; c++) {
-            int[] list = freeByClass[c];
-            int length = freeByClassLength[c];
-            int step = bottomUp ? 1 : -1;
-            for (int j = bottomUp ? 0 : length - 1; j >= 0 && j < length; j += step) {
-                int block = list[j];
-                long size = blockSize[block];
-                if (policy == SearchPolicy.BEST) {
-                    if (size == request) {
-                        target = block;
-                        targetClass = c;
-                        targetPosition = j;
-                        break;
-                    } else if (Long.compareUnsigned(size, request) >= 0
-                            && (target == NONE || Long.compareUnsigned(size, blockSize[target]) < 0)) {
-                        target = block;
-                        targetClass = c;
-                        targetPosition = j;
-                    }
-                    if (target != NONE) {
-                        break;
-                    }
-                } else {
-                    if (Long.compareUnsigned(size, request) < 0) {
-                        continue;
-                    }
-                    long address = blockAddress[block];
-                    boolean better = bottomUp
-                            ? Long.compareUnsigned(address, bestAddress) < 0
-                            : Long.compareUnsigned(address, bestAddress) > 0;
-                    if (target == NONE || better) {
-                        target = block;
-                        targetClass = c;
-                        targetPosition = j;
-                        bestAddress = address;
-                    }
-                    // The C++ keeps scanning this class when its first fitting block is not better
-                    // than the target; the list is sorted by address in the direction of travel, so
-                    // no later block of the class can be strictly better. Stopping here gives the
-                    // same target.
-                    break;
-                }
-            }
-        }
-
-        if (target == NONE) {
+        int block = carve(requestSize(sizeBytes), bottomUp);
+        if (block == NONE) {
             return OptionalLong.empty();
         }
-        removeFromSizeClassAt(targetClass, targetPosition);
-
-        long offsetInBlock = bottomUp ? 0 : blockSize[target] - request;
-        allocateInBlock(target, request, offsetInBlock);
-        long start = blockAddress[target];
+        long start = blockAddress[block];
         long absolute = start + offsetBytes;
         if (Long.compareUnsigned(absolute, addressLimit) < 0) {
-            throw new AddressLimitViolationException(
-                    "Out of Memory: Cannot allocate at an address below " + Long.toUnsignedString(addressLimit)
-                            + ". Allocation at " + Long.toUnsignedString(absolute),
-                    addressLimit, absolute);
+            throw addressLimitViolation(addressLimit, absolute);
         }
         updateLowestOccupied(start);
         return OptionalLong.of(absolute);
+    }
+
+    private static AddressLimitViolationException addressLimitViolation(long addressLimit, long absolute) {
+        return new AddressLimitViolationException(
+                "Out of Memory: Cannot allocate at an address below " + Long.toUnsignedString(addressLimit)
+                        + ". Allocation at " + Long.toUnsignedString(absolute),
+                addressLimit, absolute);
+    }
+
+    /**
+     * Finds the free block for a {@code request}-byte allocation and carves the allocation out of it
+     * (at its start bottom-up, at its end top-down): the body of the C++ {@code allocate}.
+     *
+     * <p>The search visits the size classes from the request's class up, like the C++ loop, but skips
+     * empty ones through {@link #nonEmptyClasses} (they hold nothing to look at), and within a class
+     * stops where the C++ can no longer change its choice:
+     * <ul>
+     *   <li>BEST takes the first fitting block, in direction order, of the lowest class holding one.
+     *       After that the C++ looks only at the first block of each higher class and takes it if it
+     *       is an exact fit or a strictly smaller fit. While the lists are trusted
+     *       ({@link #freeListsTrusted}) every size in a higher class is larger than the request and
+     *       than any size in a lower class, so that never happens and the search stops; once they are
+     *       not, those blocks are checked as the C++ checks them.</li>
+     *   <li>FIRST takes, among the first fitting block of every class, the one with the lowest
+     *       (bottom-up) or highest (top-down) address, ties to the lower class. The C++ keeps scanning
+     *       a class after its first fitting block; the class list is sorted by address in the direction
+     *       of travel, so no later block of the class can be strictly better and stopping there gives
+     *       the same block.</li>
+     * </ul>
+     *
+     * <p>This is deliberately one method holding the whole search and the carve, like the C++: its
+     * bytecode is larger than what HotSpot's C2 inlines into a caller, so it is compiled on its own and
+     * {@link #allocate(long, boolean, long)} stays a small wrapper that callers inline, which lets
+     * escape analysis remove the {@link OptionalLong}. Split into small helpers, the whole chain was
+     * inlined into {@code allocate}, which then became too big for callers to inline and cost one heap
+     * {@code OptionalLong} per allocation.
+     *
+     * @return the metablock of the allocated block, or {@link #NONE} when no free block fits
+     */
+    private int carve(long request, boolean bottomUp) {
+        long classes = nonEmptyClasses & (-1L << sizeClassOf(request));
+        int targetClass = NONE;
+        int targetPosition = NONE;
+        long bestAddress = 0;
+        while (classes != 0) {
+            int c = Long.numberOfTrailingZeros(classes);
+            classes &= classes - 1;
+            int[] list = freeByClass[c];
+            int length = freeByClassLength[c];
+            if (policy == SearchPolicy.BEST && targetClass != NONE) {
+                if (freeListsTrusted) {
+                    break;
+                }
+                int first = bottomUp ? 0 : length - 1;
+                long size = blockSize[list[first]];
+                if (size == request || (Long.compareUnsigned(size, request) >= 0 && Long.compareUnsigned(
+                        size, blockSize[freeByClass[targetClass][targetPosition]]) < 0)) {
+                    targetClass = c;
+                    targetPosition = first;
+                }
+                continue;
+            }
+            int position = NONE;
+            if (bottomUp) {
+                for (int j = 0; j < length; j++) {
+                    if (Long.compareUnsigned(blockSize[list[j]], request) >= 0) {
+                        position = j;
+                        break;
+                    }
+                }
+            } else {
+                for (int j = length - 1; j >= 0; j--) {
+                    if (Long.compareUnsigned(blockSize[list[j]], request) >= 0) {
+                        position = j;
+                        break;
+                    }
+                }
+            }
+            if (position == NONE) {
+                continue;
+            }
+            if (policy == SearchPolicy.BEST) {
+                targetClass = c;
+                targetPosition = position;
+                continue;
+            }
+            long address = blockAddress[list[position]];
+            if (targetClass == NONE || (bottomUp
+                    ? Long.compareUnsigned(address, bestAddress) < 0
+                    : Long.compareUnsigned(address, bestAddress) > 0)) {
+                targetClass = c;
+                targetPosition = position;
+                bestAddress = address;
+            }
+        }
+        if (targetClass == NONE) {
+            return NONE;
+        }
+
+        // What allocate_in_block does for an allocation at either end of the block: the allocated
+        // part keeps the metablock, the one free remainder gets a new one.
+        int target = freeByClass[targetClass][targetPosition];
+        long size = blockSize[target];
+        if (size == request) {
+            removeFromSizeClassAt(targetClass, targetPosition);
+        } else {
+            int remainder;
+            if (bottomUp) {
+                int next = blockNext[target];
+                blockSize[target] = request;
+                remainder = allocMetaBlock(blockAddress[target] + request, size - request, target, next, false);
+                if (next != NONE) {
+                    blockPrev[next] = remainder;
+                }
+                blockNext[target] = remainder;
+            } else {
+                int prev = blockPrev[target];
+                long freeAddress = blockAddress[target];
+                blockSize[target] = request;
+                blockAddress[target] = freeAddress + (size - request);
+                remainder = allocMetaBlock(freeAddress, size - request, prev, target, false);
+                if (prev != NONE) {
+                    blockNext[prev] = remainder;
+                }
+                blockPrev[target] = remainder;
+            }
+            replaceInSizeClass(targetClass, targetPosition, remainder);
+        }
+        blockAllocated[target] = true;
+        insertIntoAllocTable(blockAddress[target], target);
+        return target;
     }
 
     /**
@@ -385,7 +472,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * metablock first and the free right remainder (if any) second. The caller has already removed
      * {@code block} from its size class.
      *
-     * <p>Models {@code FreeListOpt::allocate_in_block} (reference 6.4).
+     * <p>Models {@code FreeListOpt::allocate_in_block} (reference 6.4). {@link #carve} has its own copy
+     * of the one-sided cases.
      */
     private void allocateInBlock(int block, long request, long offsetInBlock) {
         if (blockSize[block] == request && offsetInBlock == 0) {
@@ -618,24 +706,42 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * grouped by size class (from the request's class upwards), each class in ascending address order.
      * The result is not globally sorted.
      *
+     * <p>Like the C++ {@code std::vector<std::pair<DeviceAddr, DeviceAddr>>}, the ranges are stored as
+     * (start, end) pairs in one array; the returned list is unmodifiable and makes each
+     * {@link AddressRange} when it is read.
+     *
      * <p>Models {@code FreeListOpt::available_addresses} (reference 6.7, late-2025: absolute).
      */
     @Override
     public List<AddressRange> availableAddresses(long sizeBytes) {
         checkArgument(sizeBytes >= 0, "sizeBytes must be >= 0, got %s", sizeBytes);
         long request = requestSize(sizeBytes);
-        List<AddressRange> ranges = new ArrayList<>();
-        for (int c = sizeClassOf(request); c < sizeClassCount; c++) {
+        long classes = nonEmptyClasses & (-1L << sizeClassOf(request));
+        int candidates = 0;
+        for (long rest = classes; rest != 0; rest &= rest - 1) {
+            candidates += freeByClassLength[Long.numberOfTrailingZeros(rest)];
+        }
+        long[] pairs = new long[2 * candidates];
+        int count = 0;
+        for (long rest = classes; rest != 0; rest &= rest - 1) {
+            int c = Long.numberOfTrailingZeros(rest);
             int[] list = freeByClass[c];
             for (int j = 0; j < freeByClassLength[c]; j++) {
                 int block = list[j];
-                if (Long.compareUnsigned(blockSize[block], request) >= 0) {
+                long size = blockSize[block];
+                if (Long.compareUnsigned(size, request) >= 0) {
                     long start = blockAddress[block] + offsetBytes;
-                    ranges.add(new AddressRange(start, start + blockSize[block]));
+                    long end = start + size;
+                    if (Long.compareUnsigned(start, end) > 0) {
+                        new AddressRange(start, end); // throws, as building the range eagerly always did
+                    }
+                    pairs[2 * count] = start;
+                    pairs[2 * count + 1] = end;
+                    count++;
                 }
             }
         }
-        return ranges;
+        return new AddressRangeList(pairs, count);
     }
 
     /**
@@ -918,7 +1024,10 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         int length = freeByClassLength[c];
         long address = blockAddress[block];
         int position;
-        if (length < LINEAR_INSERT_LIMIT) {
+        if (length == 0 || (freeListsTrusted && Long.compareUnsigned(blockAddress[list[length - 1]], address) < 0)) {
+            // Above every address of a sorted list: both searches below give the end.
+            position = length;
+        } else if (length < LINEAR_INSERT_LIMIT) {
             position = 0;
             while (position < length && Long.compareUnsigned(blockAddress[list[position]], address) <= 0) {
                 position++;
@@ -933,6 +1042,60 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         System.arraycopy(list, position, list, position + 1, length - position);
         list[position] = block;
         freeByClassLength[c] = length + 1;
+        nonEmptyClasses |= 1L << c;
+    }
+
+    /**
+     * Takes the entry at {@code position} of class {@code sizeClass} out of its list and lists free
+     * block {@code free} instead, with exactly the result of the C++ erase followed by
+     * {@link #insertIntoSizeClass}: when {@code free} belongs to the same class and the insert would
+     * land at {@code position}, it simply takes the slot and both array shifts are saved. That is the
+     * usual case when carving from the end of a large block, whose remainder stays in its class.
+     */
+    private void replaceInSizeClass(int sizeClass, int position, int free) {
+        if (sizeClassOf(blockSize[free]) == sizeClass && insertLandsAt(sizeClass, position, blockAddress[free])) {
+            freeByClass[sizeClass][position] = free;
+            return;
+        }
+        removeFromSizeClassAt(sizeClass, position);
+        insertIntoSizeClass(free);
+    }
+
+    /**
+     * Whether {@link #insertIntoSizeClass} of a block at {@code address}, into the list of
+     * {@code sizeClass} with the entry at {@code position} erased, would put it at {@code position}.
+     * In a sorted list (trusted lists, {@link #freeListsTrusted}) that is so when the address lies
+     * strictly between those of the entries before and after the position: both insert searches
+     * then stop there. Otherwise the insert's own search is run on the list minus that entry.
+     */
+    private boolean insertLandsAt(int sizeClass, int position, long address) {
+        int[] list = freeByClass[sizeClass];
+        int length = freeByClassLength[sizeClass] - 1;
+        if (freeListsTrusted) {
+            return (position == 0 || Long.compareUnsigned(blockAddress[list[position - 1]], address) < 0)
+                    && (position == length || Long.compareUnsigned(blockAddress[list[position + 1]], address) > 0);
+        }
+        if (length < LINEAR_INSERT_LIMIT) {
+            // The linear insert stops at the first entry above the address.
+            for (int i = 0; i < position; i++) {
+                if (Long.compareUnsigned(blockAddress[list[i]], address) > 0) {
+                    return false;
+                }
+            }
+            return position == length || Long.compareUnsigned(blockAddress[list[position + 1]], address) > 0;
+        }
+        int low = 0;
+        int high = length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            int entry = list[mid < position ? mid : mid + 1];
+            if (Long.compareUnsigned(blockAddress[entry], address) < 0) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low == position;
     }
 
     /** First position whose block address is not below {@code address} (unsigned). */
@@ -970,6 +1133,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
                 position++;
             }
             if (position == length) {
+                freeListsTrusted = false;
                 return;
             }
         }
@@ -981,6 +1145,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         int length = freeByClassLength[sizeClass];
         System.arraycopy(list, position + 1, list, position, length - position - 1);
         freeByClassLength[sizeClass] = length - 1;
+        if (length == 1) {
+            nonEmptyClasses &= ~(1L << sizeClass);
+        }
     }
 
     /** (a XOR ((a >> 12) * 3)) mod 512 with uint64 arithmetic. Models {@code hash_device_address}. */
@@ -1030,5 +1197,30 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             }
         }
         return NONE;
+    }
+
+    /**
+     * An unmodifiable list of address ranges held as (start, end) pairs in one array, the layout of
+     * the C++ vector of pairs: the query that fills it makes one array rather than an object per range.
+     */
+    private static final class AddressRangeList extends AbstractList<AddressRange> implements RandomAccess {
+        private final long[] pairs;
+        private final int size;
+
+        AddressRangeList(long[] pairs, int size) {
+            this.pairs = pairs;
+            this.size = size;
+        }
+
+        @Override
+        public AddressRange get(int index) {
+            Objects.checkIndex(index, size);
+            return new AddressRange(pairs[2 * index], pairs[2 * index + 1]);
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 }
