@@ -1,7 +1,7 @@
 package io.github.meshalloc.examples.cli;
 
+import io.github.meshalloc.examples.verdict.ExplorerVerdicts;
 import io.github.meshalloc.examples.verdict.PresetVerdicts;
-import io.github.meshalloc.examples.verdict.ScenarioBatteryVerdicts;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,9 +32,9 @@ public final class MeshallocCli implements Callable<Integer> {
 
     private final PresetVerdicts verdicts;
 
-    /** The CLI with meshalloc's own verdicts (the scenario battery). */
+    /** The CLI with meshalloc's own verdicts: the BalanceExplorer's, as {@code check} reaches them. */
     public MeshallocCli() {
-        this(new ScenarioBatteryVerdicts());
+        this(new ExplorerVerdicts());
     }
 
     /** The CLI with another verdict source: the one switch for {@code presets} and {@code seeds}. */
