@@ -67,6 +67,11 @@ public record ExplorerRun(RuleSet rules, long seed, int tries, int steps, List<M
         return new ExplorerRun(rules, DEFAULT_SEED, DEFAULT_TRIES, DEFAULT_STEPS, Catalog.ALL_SHAPES);
     }
 
+    /** A copy searching other mesh shapes (checked as the constructor checks them). */
+    public ExplorerRun withMeshes(List<MeshShape> shapes) {
+        return new ExplorerRun(rules, seed, tries, steps, shapes);
+    }
+
     /** The explorer's configuration: the defaults with this run's seed, budget and shapes. */
     public ExplorerConfig config() {
         return ExplorerConfig.defaults().withSeed(seed).withTries(tries).withSteps(steps).withMeshShapes(meshes);
