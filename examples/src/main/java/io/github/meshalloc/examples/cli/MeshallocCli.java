@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = {"Simulates tt-metal's device-memory allocator and the allocation-tracking server in process.",
                 "With no subcommand, runs 'seeds': the seeds' debugging story re-enacted, each code state side by "
                         + "side."},
-        subcommands = {SeedsCommand.class, PresetsCommand.class, CheckCommand.class,
+        subcommands = {SeedsCommand.class, PresetsCommand.class, CheckCommand.class, ExportReproCommand.class,
                 ReplayCommand.class, TimelineCommand.class, MonitorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:found a problem (unbalanced log, counterexample found, story no longer holds)",

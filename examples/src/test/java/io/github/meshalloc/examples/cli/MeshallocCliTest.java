@@ -43,7 +43,7 @@ class MeshallocCliTest {
     void helpListsEverySubcommandAndEachHasItsOwnHelp() {
         Result help = run("--help");
         assertEquals(0, help.code());
-        for (String sub : List.of("seeds", "presets", "check", "replay", "timeline", "monitor")) {
+        for (String sub : List.of("seeds", "presets", "check", "export-repro", "replay", "timeline", "monitor")) {
             assertTrue(help.out().contains(sub), sub);
             Result own = run(sub, "--help");
             assertEquals(0, own.code(), sub);
