@@ -1,7 +1,7 @@
 package io.github.meshalloc.examples.cli;
 
+import io.github.meshalloc.examples.verdict.ExplorerVerdicts;
 import io.github.meshalloc.examples.verdict.PresetVerdicts;
-import io.github.meshalloc.examples.verdict.ScenarioBatteryVerdicts;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,10 +20,10 @@ import picocli.CommandLine.Spec;
         description = {"Simulates tt-metal's device-memory allocator and the allocation-tracking server in process.",
                 "With no subcommand, runs 'seeds': the seeds' debugging story re-enacted, each code state side by "
                         + "side."},
-        subcommands = {SeedsCommand.class, PresetsCommand.class, ReplayCommand.class, TimelineCommand.class,
-                MonitorCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SeedsCommand.class, PresetsCommand.class, CheckCommand.class, ExportReproCommand.class,
+                ReplayCommand.class, TimelineCommand.class, MonitorCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:ok", "1:found a problem (unbalanced log, story no longer holds)",
+        exitCodeList = {"0:ok", "1:found a problem (unbalanced log, counterexample found, story no longer holds)",
                 "2:bad usage or malformed input", "3:internal error"})
 public final class MeshallocCli implements Callable<Integer> {
 
@@ -32,9 +32,9 @@ public final class MeshallocCli implements Callable<Integer> {
 
     private final PresetVerdicts verdicts;
 
-    /** The CLI with meshalloc's own verdicts (the scenario battery). */
+    /** The CLI with meshalloc's own verdicts: the BalanceExplorer's, as {@code check} reaches them. */
     public MeshallocCli() {
-        this(new ScenarioBatteryVerdicts());
+        this(new ExplorerVerdicts());
     }
 
     /** The CLI with another verdict source: the one switch for {@code presets} and {@code seeds}. */

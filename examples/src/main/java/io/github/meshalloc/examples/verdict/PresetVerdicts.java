@@ -4,8 +4,9 @@ import io.github.meshalloc.tracking.RuleSet;
 
 /**
  * The one place the CLI asks whether a code state is balanced. {@code meshalloc presets} and the closing line of
- * {@code meshalloc seeds} go through this interface only, so the verdict's source (today a battery of seed scenario
- * runs, {@link ScenarioBatteryVerdicts}) can be replaced by another implementation without touching them.
+ * {@code meshalloc seeds} go through this interface only, so the verdict's source can be replaced without touching
+ * them: the CLI's default is the BalanceExplorer ({@link ExplorerVerdicts}, the verdict {@code meshalloc check}
+ * reaches); {@code presets --battery} uses the seed-scenario battery ({@link ScenarioBatteryVerdicts}).
  */
 public interface PresetVerdicts {
 

@@ -43,7 +43,7 @@ class MeshallocCliTest {
     void helpListsEverySubcommandAndEachHasItsOwnHelp() {
         Result help = run("--help");
         assertEquals(0, help.code());
-        for (String sub : List.of("seeds", "presets", "replay", "timeline", "monitor")) {
+        for (String sub : List.of("seeds", "presets", "check", "export-repro", "replay", "timeline", "monitor")) {
             assertTrue(help.out().contains(sub), sub);
             Result own = run(sub, "--help");
             assertEquals(0, own.code(), sub);
@@ -67,17 +67,45 @@ class MeshallocCliTest {
                 .code());
     }
 
+    private static String lineOf(Result r, RuleSet preset) {
+        return r.out().lines().filter(l -> l.startsWith(preset.name() + " ")).findFirst().orElseThrow();
+    }
+
     @Test
-    void presetsGivesOneLinePerPresetAndOnlyTheFixIsBalanced() {
+    void presetsGivesTheExplorersVerdictsWithUpstreamMarkedNothingReported() {
         Result r = run("presets");
-        assertEquals(0, r.code());
-        List<String> lines = r.out().lines().toList();
+        assertEquals(0, r.code(), r.err());
         for (RuleSet preset : RuleSet.PRESETS) {
-            String line = lines.stream().filter(l -> l.startsWith(preset.name() + " ")).findFirst().orElseThrow();
-            boolean balanced = line.contains(" balanced ");
-            assertEquals(preset.equals(RuleSet.MESHALLOC_FIX), balanced, line);
+            String line = lineOf(r, preset);
+            String expected = preset.equals(RuleSet.UPSTREAM) ? "  balanced (nothing reported)  "
+                    : preset.equals(RuleSet.MESHALLOC_FIX) ? "  balanced  " : "  unbalanced  ";
+            assertTrue(line.contains(expected), line);
             assertTrue(line.endsWith(preset.description()), line);
         }
+        assertTrue(r.out().contains("(verdicts: the BalanceExplorer, seed 1, 200 tries of 25 steps, meshes "
+                + "1x1,1x2,2x4,4x8, as 'meshalloc check --rules <preset>' reaches them;"), r.out());
+    }
+
+    @Test
+    void presetsWhyNamesTheBrokenInvariantAndTheShrunkScript() {
+        Result r = run("presets", "--why");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int at = lines.indexOf(lineOf(r, RuleSet.SEED_003_FINAL));
+        assertEquals("- device memory returned broken after step 3: p0: m0 = open_mesh_device(1x1); m0: t0 = tensor "
+                + "dram-1p (1, 1, 32, 32); drop t0", lines.get(at + 1).trim());
+    }
+
+    @Test
+    void presetsBatteryKeepsTheSeedScenarioVerdicts() {
+        Result r = run("presets", "--battery");
+        assertEquals(0, r.code(), r.err());
+        for (RuleSet preset : RuleSet.PRESETS) {
+            String line = lineOf(r, preset);
+            assertTrue(line.contains(preset.equals(RuleSet.MESHALLOC_FIX) ? "  balanced  " : "  unbalanced  "), line);
+            assertTrue(line.endsWith(preset.description()), line);
+        }
+        assertTrue(r.out().contains("(verdicts: meshalloc's scenario battery"), r.out());
     }
 
     @Test
