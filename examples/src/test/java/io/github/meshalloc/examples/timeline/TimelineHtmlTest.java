@@ -97,4 +97,13 @@ class TimelineHtmlTest {
         assertTrue(page.data().series().stream().allMatch(s -> s.last() == 0));
         assertTrue(page.data().series(1, BufferTypeCode.Counter.DRAM).orElseThrow().max() > 0);
     }
+
+    @Test
+    void theSameScenarioGivesAByteIdenticalPage() {
+        for (RuleSet rules : java.util.List.of(RuleSet.SEED_004, RuleSet.SEED_003_FINAL, RuleSet.MESHALLOC_FIX)) {
+            String first = Timelines.fromScenario("mesh-test", rules, 7, BufferType.DRAM, 1).html();
+            String second = Timelines.fromScenario("mesh-test", rules, 7, BufferType.DRAM, 1).html();
+            assertEquals(first, second, rules.name());
+        }
+    }
 }
