@@ -345,9 +345,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
                     break;
                 }
                 int first = bottomUp ? 0 : length - 1;
-                long size = blockSize[list[first]];
-                if (size == request || (Long.compareUnsigned(size, request) >= 0 && Long.compareUnsigned(
-                        size, blockSize[freeByClass[targetClass][targetPosition]]) < 0)) {
+                if (bestOverride(list[first], request, freeByClass[targetClass][targetPosition])) {
                     targetClass = c;
                     targetPosition = first;
                 }
@@ -464,6 +462,13 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         allocateInBlock(target, request, start - blockAddress[target]);
         updateLowestOccupied(start);
         return OptionalLong.of(absoluteStartAddress);
+    }
+
+    /** The C++ BEST test of a later class's first block against the target: an exact or strictly smaller fit. */
+    private boolean bestOverride(int candidate, long request, int target) {
+        long size = blockSize[candidate];
+        return size == request
+                || (Long.compareUnsigned(size, request) >= 0 && Long.compareUnsigned(size, blockSize[target]) < 0);
     }
 
     /**
@@ -985,13 +990,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
 
     private int appendMetaBlock(long address, long size, int prev, int next, boolean allocated) {
         if (blockCount == blockAddress.length) {
-            int capacity = blockCount * 2;
-            blockAddress = Arrays.copyOf(blockAddress, capacity);
-            blockSize = Arrays.copyOf(blockSize, capacity);
-            blockPrev = Arrays.copyOf(blockPrev, capacity);
-            blockNext = Arrays.copyOf(blockNext, capacity);
-            blockAllocated = Arrays.copyOf(blockAllocated, capacity);
-            metaBlockLive = Arrays.copyOf(metaBlockLive, capacity);
+            growMetaBlockTable();
         }
         int slot = blockCount++;
         blockAddress[slot] = address;
@@ -1001,6 +1000,20 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         blockAllocated[slot] = allocated;
         metaBlockLive[slot] = true;
         return slot;
+    }
+
+    // Growth, creation and the untrusted-list checks live in methods of their own: they are rare, and
+    // kept out of line they leave the hot methods small enough for C2 to inline into carve() whole.
+
+    /** Doubles the capacity of the metablock table. */
+    private void growMetaBlockTable() {
+        int capacity = blockCount * 2;
+        blockAddress = Arrays.copyOf(blockAddress, capacity);
+        blockSize = Arrays.copyOf(blockSize, capacity);
+        blockPrev = Arrays.copyOf(blockPrev, capacity);
+        blockNext = Arrays.copyOf(blockNext, capacity);
+        blockAllocated = Arrays.copyOf(blockAllocated, capacity);
+        metaBlockLive = Arrays.copyOf(metaBlockLive, capacity);
     }
 
     /** Pushes a slot on the reuse stack. Models {@code free_meta_block}. */
@@ -1036,13 +1049,20 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             position = lowerBound(list, length, address);
         }
         if (length == list.length) {
-            list = Arrays.copyOf(list, Math.max(INITIAL_BLOCK_CAPACITY, length * 2));
-            freeByClass[c] = list;
+            list = growClassList(c);
         }
         System.arraycopy(list, position, list, position + 1, length - position);
         list[position] = block;
         freeByClassLength[c] = length + 1;
         nonEmptyClasses |= 1L << c;
+    }
+
+    /** Gives a class list more capacity (its first storage, or double). */
+    private int[] growClassList(int sizeClass) {
+        int[] list = freeByClass[sizeClass];
+        list = Arrays.copyOf(list, Math.max(INITIAL_BLOCK_CAPACITY, list.length * 2));
+        freeByClass[sizeClass] = list;
+        return list;
     }
 
     /**
@@ -1075,6 +1095,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             return (position == 0 || Long.compareUnsigned(blockAddress[list[position - 1]], address) < 0)
                     && (position == length || Long.compareUnsigned(blockAddress[list[position + 1]], address) > 0);
         }
+        return untrustedInsertLandsAt(list, length, position, address);
+    }
+
+    /** {@link #insertLandsAt} for lists that may be unsorted: the insert's own search on the list minus the entry. */
+    private boolean untrustedInsertLandsAt(int[] list, int length, int position, long address) {
         if (length < LINEAR_INSERT_LIMIT) {
             // The linear insert stops at the first entry above the address.
             for (int i = 0; i < position; i++) {
@@ -1158,22 +1183,32 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     /** Appends (address, block) to its bucket. Models {@code insert_block_to_alloc_table}. */
     private void insertIntoAllocTable(long address, int block) {
         if (bucketLength == null) {
-            bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
-            bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
-            bucketLength = new int[ALLOC_TABLE_BUCKETS];
-            Arrays.fill(bucketAddress, NO_ADDRESSES);
-            Arrays.fill(bucketBlock, NO_BLOCKS);
+            createAllocTable();
         }
         int bucket = bucketOf(address);
         int length = bucketLength[bucket];
         if (length == bucketAddress[bucket].length) {
-            int capacity = Math.max(INITIAL_BUCKET_CAPACITY, length * 2);
-            bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], capacity);
-            bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], capacity);
+            growBucket(bucket);
         }
         bucketAddress[bucket][length] = address;
         bucketBlock[bucket][length] = block;
         bucketLength[bucket] = length + 1;
+    }
+
+    /** Builds the allocated-block table on the first allocation. */
+    private void createAllocTable() {
+        bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
+        bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
+        bucketLength = new int[ALLOC_TABLE_BUCKETS];
+        Arrays.fill(bucketAddress, NO_ADDRESSES);
+        Arrays.fill(bucketBlock, NO_BLOCKS);
+    }
+
+    /** Gives a bucket of the allocated-block table more capacity (its first storage, or double). */
+    private void growBucket(int bucket) {
+        int capacity = Math.max(INITIAL_BUCKET_CAPACITY, bucketLength[bucket] * 2);
+        bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], capacity);
+        bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], capacity);
     }
 
     /**
@@ -1190,8 +1225,10 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         for (int i = length - 1; i >= 0; i--) {
             if (addresses[i] == address) {
                 int block = bucketBlock[bucket][i];
-                System.arraycopy(addresses, i + 1, addresses, i, length - i - 1);
-                System.arraycopy(bucketBlock[bucket], i + 1, bucketBlock[bucket], i, length - i - 1);
+                if (i < length - 1) { // usually the last entry: no System.arraycopy stub call for nothing
+                    System.arraycopy(addresses, i + 1, addresses, i, length - i - 1);
+                    System.arraycopy(bucketBlock[bucket], i + 1, bucketBlock[bucket], i, length - i - 1);
+                }
                 bucketLength[bucket] = length - 1;
                 return block;
             }
