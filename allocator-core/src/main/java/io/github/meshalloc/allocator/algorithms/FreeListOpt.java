@@ -120,6 +120,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * class list is sorted by address; the shortcuts that rely on this are taken only then.
      */
     private boolean freeListsTrusted;
+    /** Test seam: when set, the lists are never trusted and the literal C++ searches always run. */
+    private boolean shortcutsDisabled;
 
     // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order. Built on the first
     // allocation: many free lists (L1_SMALL, TRACE, unused sub-device banks) never hold one.
@@ -218,6 +220,20 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         return shrinkSize;
     }
 
+    /**
+     * Turns the shortcuts that rely on consistent free lists off for good, so that a test can check
+     * that they change nothing: with them off, every search is the literal C++ one.
+     */
+    void disableShortcutsForTesting() {
+        shortcutsDisabled = true;
+        freeListsTrusted = false;
+    }
+
+    /** Whether the lists are currently trusted ({@link #freeListsTrusted}); for tests. */
+    boolean freeListsTrustedForTesting() {
+        return freeListsTrusted;
+    }
+
     // ------------------------------------------------------------------------------------------
     // init / clear
     // ------------------------------------------------------------------------------------------
@@ -238,7 +254,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
         Arrays.fill(freeByClassLength, 0);
         nonEmptyClasses = 0;
-        freeListsTrusted = true;
+        freeListsTrusted = !shortcutsDisabled;
         int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
         insertIntoSizeClass(first);
     }
