@@ -73,7 +73,7 @@ class MeshallocCliTest {
 
     @Test
     void presetsGivesTheExplorersVerdictsWithUpstreamMarkedNothingReported() {
-        Result r = run("presets");
+        Result r = run("presets", "--why");
         assertEquals(0, r.code(), r.err());
         for (RuleSet preset : RuleSet.PRESETS) {
             String line = lineOf(r, preset);
@@ -84,16 +84,12 @@ class MeshallocCliTest {
         }
         assertTrue(r.out().contains("(verdicts: the BalanceExplorer, seed 1, 200 tries of 25 steps, meshes "
                 + "1x1,1x2,2x4,4x8, as 'meshalloc check --rules <preset>' reaches them;"), r.out());
-    }
-
-    @Test
-    void presetsWhyNamesTheBrokenInvariantAndTheShrunkScript() {
-        Result r = run("presets", "--why");
-        assertEquals(0, r.code(), r.err());
+        // --why: the broken invariant and the shrunk script under each unbalanced preset
         List<String> lines = r.out().lines().toList();
         int at = lines.indexOf(lineOf(r, RuleSet.SEED_003_FINAL));
         assertEquals("- device memory returned broken after step 3: p0: m0 = open_mesh_device(1x1); m0: t0 = tensor "
                 + "dram-1p (1, 1, 32, 32); drop t0", lines.get(at + 1).trim());
+        assertEquals(RuleSet.PRESETS.size() + 8 + 2, lines.size(), "one finding per unbalanced preset: " + r.out());
     }
 
     @Test
