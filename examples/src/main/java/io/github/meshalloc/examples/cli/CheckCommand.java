@@ -5,10 +5,7 @@ import io.github.meshalloc.examples.repro.ExplorerRun;
 import io.github.meshalloc.tracking.RuleSet;
 import io.github.meshalloc.tracking.explore.Progress;
 import io.github.meshalloc.tracking.explore.Verdict;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,6 +48,9 @@ public final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ExplorerRun run = search.run(rules);
+        if (save != null) {
+            CliFiles.checkWritable("--save", save);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("meshalloc check: " + rules.name() + ", " + run.describe());
         out.flush();
@@ -62,7 +62,7 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (save != null) {
             if (verdict instanceof Verdict.Counterexample c) {
-                write(save, CounterexampleFile.of(run, c).render());
+                CliFiles.write("--save", save, CounterexampleFile.of(run, c).render());
                 out.println("saved to " + save + "; for a hardware repro: meshalloc export-repro " + save);
             } else {
                 out.println("nothing saved to " + save + ": no counterexample");
@@ -75,14 +75,5 @@ public final class CheckCommand implements Callable<Integer> {
     /** A progress bar on stderr when there is a terminal; nothing otherwise (tests, pipes, CI). */
     static Progress.Listener progress(CommandSpec spec) {
         return System.console() != null ? new ProgressBar(spec.commandLine().getErr()) : Progress.Listener.NONE;
-    }
-
-    /** Writes {@code text} to {@code file} in UTF-8; a failure is bad input naming the file. */
-    static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException("cannot write " + file + ": " + e.getMessage(), e);
-        }
     }
 }

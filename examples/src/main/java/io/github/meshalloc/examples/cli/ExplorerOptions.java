@@ -15,14 +15,14 @@ public final class ExplorerOptions {
     /** The option names, to tell whether any was given. */
     static final List<String> NAMES = List.of("--seed", "--tries", "--steps", "--mesh");
 
-    @Option(names = "--seed", paramLabel = "S", description = "Master seed of the search (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", converter = Numbers.Seed.class, description = "Master seed of the search (default: ${DEFAULT-VALUE}).")
     private long seed = ExplorerRun.DEFAULT_SEED;
 
-    @Option(names = "--tries", paramLabel = "N",
+    @Option(names = "--tries", paramLabel = "N", converter = Numbers.Count.class,
             description = "Random scripts to run, a positive number (default: ${DEFAULT-VALUE}).")
     private int tries = ExplorerRun.DEFAULT_TRIES;
 
-    @Option(names = "--steps", paramLabel = "N",
+    @Option(names = "--steps", paramLabel = "N", converter = Numbers.Count.class,
             description = "Random operations per script before its clean teardown, a positive number "
                     + "(default: ${DEFAULT-VALUE}).")
     private int steps = ExplorerRun.DEFAULT_STEPS;

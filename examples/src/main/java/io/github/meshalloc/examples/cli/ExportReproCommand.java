@@ -85,6 +85,11 @@ public final class ExportReproCommand implements Callable<Integer> {
                     throw new BadInputException(name + " goes with --rules: the file " + file + " records its search");
                 }
             }
+        }
+        if (this.out != null) {
+            CliFiles.checkWritable("--out", this.out, file);
+        }
+        if (file != null) {
             CounterexampleFile saved = read(file);
             run = saved.run();
             try {
@@ -109,7 +114,7 @@ public final class ExportReproCommand implements Callable<Integer> {
         if (this.out == null) {
             stdout.print(script);
         } else {
-            CheckCommand.write(this.out, script);
+            CliFiles.write("--out", this.out, script);
             stdout.println("wrote the " + format.name().toLowerCase(Locale.ROOT) + " repro of "
                     + run.rules().name() + " (" + counterexample.violation().invariant().label() + " broken after step "
                     + counterexample.violation().step() + ") to " + this.out);
@@ -119,9 +124,7 @@ public final class ExportReproCommand implements Callable<Integer> {
     }
 
     private static CounterexampleFile read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException("no such file: " + file);
-        }
+        CliFiles.checkText(file, "a counterexample file written by 'meshalloc check --save'");
         try {
             return CounterexampleFile.parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {

@@ -63,9 +63,10 @@ public final class MeshallocCli implements Callable<Integer> {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setParameterExceptionHandler(new UsageErrors());
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof BadInputException) {
-                commandLine.getErr().println("meshalloc " + commandLine.getCommandName() + ": " + ex.getMessage());
+                commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 commandLine.getErr().flush();
                 return ExitCodes.USAGE;
             }

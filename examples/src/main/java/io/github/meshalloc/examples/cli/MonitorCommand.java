@@ -40,13 +40,13 @@ public final class MonitorCommand implements Callable<Integer> {
             description = "Code state (rule-set preset), default ${DEFAULT-VALUE}; one of: ${COMPLETION-CANDIDATES}.")
     private RuleSet rules;
 
-    @Option(names = "--step", paramLabel = "N", description = "Run through step N (default: the last step).")
+    @Option(names = "--step", paramLabel = "N", converter = Numbers.Step.class, description = "Run through step N (default: the last step).")
     private Integer step;
 
     @Option(names = {"-a", "--all"}, description = "Show devices 0-7 (as the monitor's -a); default: device 0.")
     private boolean all;
 
-    @Option(names = {"-d", "--device"}, paramLabel = "D", description = "Show device D (repeatable).")
+    @Option(names = {"-d", "--device"}, paramLabel = "D", converter = Numbers.Device.class, description = "Show device D (repeatable).")
     private List<Integer> devices = new ArrayList<>();
 
     @Option(names = "--monitor-version", paramLabel = "V1|V2",
@@ -68,6 +68,10 @@ public final class MonitorCommand implements Callable<Integer> {
             throw new BadInputException("--step " + last + " is outside 1.." + steps + " for " + scenario);
         }
         List<Integer> shown = new ArrayList<>();
+        if (all && !devices.isEmpty()) {
+            throw new BadInputException("--all and --device " + devices.get(0) + " conflict: --all shows devices 0-"
+                    + (AllocationServer.MAX_DEVICES - 1) + ", --device one device each");
+        }
         if (all) {
             for (int d = 0; d < AllocationServer.MAX_DEVICES; d++) {
                 shown.add(d);
@@ -77,6 +81,9 @@ public final class MonitorCommand implements Callable<Integer> {
                 if (d < 0 || d >= AllocationServer.MAX_DEVICES) {
                     throw new BadInputException("--device " + d + " is outside 0.." + (AllocationServer.MAX_DEVICES
                             - 1));
+                }
+                if (shown.contains(d)) {
+                    throw new BadInputException("--device " + d + " is given twice");
                 }
                 shown.add(d);
             }

@@ -6,7 +6,6 @@ import io.github.meshalloc.tracking.log.LogParseException;
 import io.github.meshalloc.tracking.server.ServerVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -26,6 +25,9 @@ import picocli.CommandLine.Spec;
                 "Exit code 1 when the log does not balance."})
 public final class ReplayCommand implements Callable<Integer> {
 
+    /** What a log argument should be, for messages. */
+    static final String SERVER_LOG = "a server log (allocation_server_poc output, UTF-8)";
+
     @Spec
     private CommandSpec spec;
 
@@ -39,18 +41,16 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--lenient", description = "Count and list malformed lines instead of stopping at the first.")
     private boolean lenient;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", converter = Numbers.Limit.class,
             description = "Keys and malformed lines listed per kind (default ${DEFAULT-VALUE}).")
     private int limit;
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(log)) {
-            throw new BadInputException("no such file: " + log);
-        }
         if (limit < 0) {
             throw new BadInputException("--limit " + limit + " must not be negative");
         }
+        CliFiles.checkText(log, SERVER_LOG);
         ReplayReport report;
         try {
             report = LogReplay.replay(log, Optional.ofNullable(serverVersion), lenient);

@@ -8,9 +8,9 @@ import io.github.meshalloc.tracking.log.LogParseException;
 import io.github.meshalloc.tracking.server.ServerVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,16 +43,15 @@ public final class TimelineCommand implements Callable<Integer> {
             description = "Scenario only: code state (rule-set preset), default ${DEFAULT-VALUE}.")
     private RuleSet rules;
 
-    @Option(names = "--device", paramLabel = "D", defaultValue = "1",
+    @Option(names = "--device", paramLabel = "D", defaultValue = "1", converter = Numbers.Device.class,
             description = "Scenario only: device of the memory map (default ${DEFAULT-VALUE}).")
     private int device;
 
-    @Option(names = "--bank-type", paramLabel = "TYPE", defaultValue = "DRAM",
-            description = "Scenario only: bank type of the memory map: ${COMPLETION-CANDIDATES} (default "
-                    + "${DEFAULT-VALUE}).")
+    @Option(names = "--bank-type", paramLabel = "TYPE", defaultValue = "DRAM", converter = Numbers.MapBankType.class,
+            description = "Scenario only: bank type of the memory map: DRAM or L1 (default ${DEFAULT-VALUE}).")
     private BufferType bankType;
 
-    @Option(names = "--step", paramLabel = "N", defaultValue = "5",
+    @Option(names = "--step", paramLabel = "N", defaultValue = "5", converter = Numbers.Step.class,
             description = "Scenario only: step after which the memory map is taken (default ${DEFAULT-VALUE}).")
     private int step;
 
@@ -63,20 +62,35 @@ public final class TimelineCommand implements Callable<Integer> {
     @Option(names = "--lenient", description = "Log only: skip malformed lines instead of stopping.")
     private boolean lenient;
 
+    /** Options that only mean something for a scenario, and for a log. */
+    private static final List<String> SCENARIO_ONLY = List.of("--rules", "--device", "--bank-type", "--step");
+    private static final List<String> LOG_ONLY = List.of("--server-version", "--lenient");
+
     @Override
     public Integer call() {
-        Path file = Path.of(input);
-        Timelines.Page page;
-        if (ScenarioCatalog.exists(input)) {
-            if (bankType != BufferType.DRAM && bankType != BufferType.L1) {
-                throw new BadInputException("--bank-type " + bankType + ": the map shows DRAM or L1 banks");
+        boolean scenario = ScenarioCatalog.exists(input);
+        Path file = scenario ? null : Path.of(input);
+        if (!scenario && !Files.exists(file)) {
+            throw new BadInputException("'" + input + "' is neither a scenario (" + ScenarioCatalog.names()
+                    + ") nor a file");
+        }
+        for (String name : scenario ? LOG_ONLY : SCENARIO_ONLY) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                throw new BadInputException(name + " is for " + (scenario ? "a server log; " + input
+                        + " is a scenario" : "a scenario (" + ScenarioCatalog.names() + "); " + input
+                        + " is a server log"));
             }
+        }
+        CliFiles.checkWritable("--out", out, file);
+        Timelines.Page page;
+        if (scenario) {
             try {
                 page = Timelines.fromScenario(input, rules, step, bankType, device);
             } catch (IllegalArgumentException e) {
                 throw new BadInputException(e.getMessage(), e);
             }
-        } else if (Files.isRegularFile(file)) {
+        } else {
+            CliFiles.checkText(file, "a scenario (" + ScenarioCatalog.names() + ") or " + ReplayCommand.SERVER_LOG);
             try {
                 page = Timelines.fromLog(file, Optional.ofNullable(serverVersion), lenient);
             } catch (LogParseException e) {
@@ -84,15 +98,8 @@ public final class TimelineCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
             }
-        } else {
-            throw new BadInputException("'" + input + "' is neither a scenario (" + ScenarioCatalog.names()
-                    + ") nor a file");
         }
-        try {
-            Files.writeString(out, page.html(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        CliFiles.write("--out", out, page.html());
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote " + out + ": " + page.data().events() + " events, " + page.data().series().size()
                 + " series, " + page.data().leaks().size() + " leaked allocations"
