@@ -1,9 +1,13 @@
 package io.github.meshalloc.examples.cli;
 
 import com.google.common.base.Preconditions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -47,22 +51,53 @@ final class CliFiles {
         if (!Files.isReadable(file)) {
             throw new BadInputException("cannot read " + file + ": permission denied");
         }
-        long line = 0;
+        // decoded here in chunks, not with a BufferedReader: its read-ahead would report a bad byte on line 1
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        byte[] chunk = new byte[1 << 16];
+        ByteBuffer in = ByteBuffer.allocate(chunk.length + 16);
+        CharBuffer chars = CharBuffer.allocate(chunk.length + 16);
+        long newlines = 0;
+        boolean partial = false;
         boolean blank = true;
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String s = r.readLine(); s != null; s = r.readLine()) {
-                line++;
-                blank &= s.isBlank();
+        try (InputStream stream = Files.newInputStream(file)) {
+            while (true) {
+                int n = stream.read(chunk);
+                boolean end = n < 0;
+                if (!end) {
+                    in.put(chunk, 0, n);
+                }
+                in.flip();
+                CoderResult result = decoder.decode(in, chars, end);
+                chars.flip();
+                while (chars.hasRemaining()) {
+                    char c = chars.get();
+                    if (c == '\n') {
+                        newlines++;
+                        partial = false;
+                    } else {
+                        partial = true;
+                        blank &= Character.isWhitespace(c);
+                    }
+                }
+                chars.clear();
+                if (result.isError()) {
+                    throw new BadInputException(file + ": line " + (newlines + 1) + " is not UTF-8 text; give "
+                            + what);
+                }
+                in.compact();
+                if (end) {
+                    break;
+                }
             }
-        } catch (MalformedInputException e) {
-            throw new BadInputException(file + ": line " + (line + 1) + " is not UTF-8 text; give " + what, e);
         } catch (AccessDeniedException e) {
             throw new BadInputException("cannot read " + file + ": permission denied", e);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + reason(e), e);
         }
         if (blank) {
-            throw new BadInputException(file + " is empty" + (line > 0 ? " (" + line + " blank lines)" : "")
+            long lines = newlines + (partial ? 1 : 0);
+            throw new BadInputException(file + " is empty" + (lines > 0 ? " (" + lines + " blank lines)" : "")
                     + "; give " + what);
         }
     }
