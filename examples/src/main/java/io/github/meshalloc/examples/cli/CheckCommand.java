@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
                 "--save FILE keeps a counterexample for 'meshalloc export-repro FILE' (the search is stored and "
                         + "re-run, its operations checked).",
                 "Exit codes: 0 balanced within the budget, 1 counterexample found, 2 bad usage (unknown preset, bad "
-                        + "mesh shape, non-positive tries or steps)."})
+                        + "mesh shape, non-positive tries or steps, a --save FILE that cannot be written: checked "
+                        + "before the search)."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Spec

@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
                         + "its op on one-tile scratch tensors. meshalloc checks the Python's syntax only; neither "
                         + "script was run on hardware by meshalloc.",
                 "Exit codes: 0 script written, 1 no counterexample to export (the search is balanced), 2 bad usage "
-                        + "(no input or both, unknown preset, malformed or stale file, bad search options)."})
+                        + "(no input or both, unknown preset, malformed or stale file, bad search options, an --out FILE that "
+                        + "cannot be written or is the input)."})
 public final class ExportReproCommand implements Callable<Integer> {
 
     @Spec

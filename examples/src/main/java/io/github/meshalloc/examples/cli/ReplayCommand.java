@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
                 "Parses allocation_server_poc output and reports per-key balance (leaked, double-freed, "
                         + "balanced, size changed on reuse), unknown FREEs, remaining allocations per device and type, and "
                         + "the log's own statistics lines checked against the replay. A malformed event line is an error "
-                        + "(exit 2) naming its line number and text, unless --lenient.",
+                        + "(exit 2) naming its line number and text, unless --lenient; so is a file that is empty, blank or "
+                        + "not UTF-8.",
                 "Exit code 1 when the log does not balance."})
 public final class ReplayCommand implements Callable<Integer> {
 

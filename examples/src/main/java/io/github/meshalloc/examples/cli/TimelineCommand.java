@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
                 "Input: a scenario name (run under --rules) or a server log file. The page plots bytes per "
                         + "device and counter over the server's event sequence (replayed into a fresh server model), marks "
                         + "the allocations still live at the end in red, and, for a scenario, draws the memory map of one "
-                        + "bank type of one device at --step from the simulated allocators' block tables."})
+                        + "bank type of one device at --step from the simulated allocators' block tables.",
+                "Scenario-only options given with a log, or log-only options with a scenario, are refused (exit 2); "
+                        + "--out is checked before any work and written whole or not at all."})
 public final class TimelineCommand implements Callable<Integer> {
 
     @Spec

@@ -399,6 +399,10 @@ class CliBadInputCatalogueTest {
         assumeFalse(Files.isReadable(locked), "running as root");
         refused(List.of("replay", locked.toString()), List.of("cannot read " + locked + ": permission denied"));
         refused(List.of("export-repro", locked.toString()), List.of("cannot read " + locked + ": permission denied"));
+        Path kept = dir.resolve("existing.html");
+        Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("r--r--r--"));
+        refused(List.of("timeline", "mesh-test", "--out", kept.toString()),
+                List.of("--out " + kept + ": permission denied"));
         refused(List.of("timeline", "mesh-test", "--out", readOnly.resolve("x.html").toString()),
                 List.of("--out " + readOnly.resolve("x.html") + ": cannot create a file in " + readOnly
                         + " (permission denied)"));
