@@ -147,6 +147,8 @@ public final class AllocationServer {
     private final Map<BufferKey, History> histories = new HashMap<>();
     private final long[][] counters = new long[MAX_DEVICES][COUNTERS];
     private final List<ServerAnomaly> anomalies = new ArrayList<>();
+    private final int anomalyLimit;
+    private long anomalyCount;
     private long unknownFrees;
     private long duplicateAllocs;
     private int consecutiveErrors;
@@ -162,6 +164,7 @@ public final class AllocationServer {
     private AllocationServer(Builder b) {
         this.version = b.version;
         this.quiet = b.quiet;
+        this.anomalyLimit = b.anomalyLimit;
         this.idFormat = b.version.idFormat();
         this.defaultLiveness = b.liveness;
         this.detectedCount = b.devices.size();
@@ -181,6 +184,7 @@ public final class AllocationServer {
         private List<DeviceInfo> devices = List.of();
         private LivenessOracle liveness = LivenessOracle.allAlive();
         private boolean quiet;
+        private int anomalyLimit = Integer.MAX_VALUE;
 
         private Builder(ServerVersion version) {
             this.version = Preconditions.checkNotNull(version, "version");
@@ -209,6 +213,20 @@ public final class AllocationServer {
          */
         public Builder quiet(boolean quiet) {
             this.quiet = quiet;
+            return this;
+        }
+
+        /**
+         * Keep only the first {@code limit} anomalies; later ones are counted ({@link #anomalyCount()}) but not kept.
+         * Anomalies are meshalloc's notes, not C++ state; the default keeps all. Long runs that hit one anomaly per
+         * message (a mesh of more than 8 chips on a server before S5) set a limit so that the notes do not grow
+         * without bound.
+         *
+         * @throws IllegalArgumentException for a negative limit
+         */
+        public Builder anomalyLimit(int limit) {
+            Preconditions.checkArgument(limit >= 0, "anomaly limit %s must not be negative", limit);
+            this.anomalyLimit = limit;
             return this;
         }
 
@@ -351,9 +369,11 @@ public final class AllocationServer {
             if (version.validatesAlloc()) {
                 if (code < 1 || code > 12) {
                     consecutiveErrors++;
-                    anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.INVALID_TYPE_DISCARDED, message.deviceId(),
-                            message.bufferId(), "type byte " + code + " is outside 1..12; discarded (consecutive error "
-                            + consecutiveErrors + ")"));
+                    if (noteAnomaly()) {
+                        anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.INVALID_TYPE_DISCARDED,
+                                message.deviceId(), message.bufferId(), "type byte " + code
+                                + " is outside 1..12; discarded (consecutive error " + consecutiveErrors + ")"));
+                    }
                     if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
                         print(new LogEvent.ResyncGiveUp(consecutiveErrors));
                         consecutiveErrors = 0;
@@ -538,9 +558,11 @@ public final class AllocationServer {
     /** Adds {@code bytes} to the type's counter and {@code count} to num_buffers of {@code dev}, if it exists. */
     private void adjust(int dev, long id, int type, long bytes, int count, String what) {
         if (dev < 0 || dev >= MAX_DEVICES) {
-            anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.DEVICE_OUT_OF_RANGE, dev, id, what + " on device "
-                    + dev + " would index device_stats_ out of bounds (undefined behaviour in the C++); counters "
-                    + "left untouched"));
+            if (noteAnomaly()) {
+                anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.DEVICE_OUT_OF_RANGE, dev, id, what + " on device "
+                        + dev + " would index device_stats_ out of bounds (undefined behaviour in the C++); counters "
+                        + "left untouched"));
+            }
             return;
         }
         long[] c = counters[dev];
@@ -1087,11 +1109,27 @@ public final class AllocationServer {
         }
     }
 
-    /** Anomalies recorded where the C++ has undefined or byte-level behaviour. */
+    /**
+     * Anomalies recorded where the C++ has undefined or byte-level behaviour, in order: every one, or the first
+     * {@link Builder#anomalyLimit(int)} of them.
+     */
     public List<ServerAnomaly> anomalies() {
         synchronized (lock) {
             return ImmutableList.copyOf(anomalies);
         }
+    }
+
+    /** How many anomalies occurred, including those past the {@link Builder#anomalyLimit(int) limit}. */
+    public long anomalyCount() {
+        synchronized (lock) {
+            return anomalyCount;
+        }
+    }
+
+    /** Counts one anomaly; whether it is to be kept. Called under the lock. */
+    private boolean noteAnomaly() {
+        anomalyCount++;
+        return anomalies.size() < anomalyLimit;
     }
 
     /** Devices as detected (S2-S5; at most 8), index = device id. */

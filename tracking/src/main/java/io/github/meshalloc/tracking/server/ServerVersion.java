@@ -4,7 +4,9 @@ import io.github.meshalloc.tracking.log.IdFormat;
 import io.github.meshalloc.tracking.wire.MessageType;
 import io.github.meshalloc.tracking.wire.RecordFormat;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -137,6 +139,21 @@ public enum ServerVersion {
 
     /** Message types this version handles; any other type byte gets {@code Unknown message type: N}. */
     public Set<MessageType> handledTypes() {
+        return HANDLED_TYPES.get(this);
+    }
+
+    /** {@link #handledTypes()} of every version, computed once (the server asks for every message). */
+    private static final Map<ServerVersion, Set<MessageType>> HANDLED_TYPES = handledTypesOfEveryVersion();
+
+    private static Map<ServerVersion, Set<MessageType>> handledTypesOfEveryVersion() {
+        Map<ServerVersion, Set<MessageType>> out = new EnumMap<>(ServerVersion.class);
+        for (ServerVersion version : values()) {
+            out.put(version, version.computeHandledTypes());
+        }
+        return out;
+    }
+
+    private Set<MessageType> computeHandledTypes() {
         EnumSet<MessageType> s = EnumSet.of(MessageType.ALLOC, MessageType.FREE, MessageType.QUERY);
         if (hasSweep()) {
             s.add(MessageType.DUMP_REMAINING);
