@@ -139,21 +139,21 @@ public enum ServerVersion {
 
     /** Message types this version handles; any other type byte gets {@code Unknown message type: N}. */
     public Set<MessageType> handledTypes() {
-        return HANDLED_TYPES.get(this);
+        return Collections.unmodifiableSet(HANDLED_TYPES.get(this));
     }
 
     /** {@link #handledTypes()} of every version, computed once (the server asks for every message). */
-    private static final Map<ServerVersion, Set<MessageType>> HANDLED_TYPES = handledTypesOfEveryVersion();
+    private static final Map<ServerVersion, EnumSet<MessageType>> HANDLED_TYPES = handledTypesOfEveryVersion();
 
-    private static Map<ServerVersion, Set<MessageType>> handledTypesOfEveryVersion() {
-        Map<ServerVersion, Set<MessageType>> out = new EnumMap<>(ServerVersion.class);
+    private static Map<ServerVersion, EnumSet<MessageType>> handledTypesOfEveryVersion() {
+        Map<ServerVersion, EnumSet<MessageType>> out = new EnumMap<>(ServerVersion.class);
         for (ServerVersion version : values()) {
             out.put(version, version.computeHandledTypes());
         }
         return out;
     }
 
-    private Set<MessageType> computeHandledTypes() {
+    private EnumSet<MessageType> computeHandledTypes() {
         EnumSet<MessageType> s = EnumSet.of(MessageType.ALLOC, MessageType.FREE, MessageType.QUERY);
         if (hasSweep()) {
             s.add(MessageType.DUMP_REMAINING);
@@ -165,12 +165,12 @@ public enum ServerVersion {
             s.addAll(EnumSet.of(MessageType.CB_ALLOC, MessageType.CB_FREE, MessageType.KERNEL_LOAD,
                     MessageType.KERNEL_UNLOAD, MessageType.DUMP_KERNELS));
         }
-        return Collections.unmodifiableSet(s);
+        return s;
     }
 
     /** Whether this version handles {@code type}. */
     public boolean handles(MessageType type) {
-        return handledTypes().contains(type);
+        return HANDLED_TYPES.get(this).contains(type);
     }
 
     /** S5: ALLOC validates device_id in [0,8) and 0 < size <= 100 GiB; type bytes outside 1..12 are resynced. */
