@@ -57,8 +57,13 @@ import java.util.SplittableRandom;
  *   <li>{@link OpKind#CLEAR_PROGRAM_CACHE}: {@code disable_and_clear_program_cache()} followed by
  *       {@code enable_program_cache()} (counted as one operation).</li>
  * </ul>
- * The live set is bounded ({@code maxLive} tensors and {@code maxLive} single-chip buffers); a create at the bound
- * becomes a drop. After the last operation, everything is dropped and the program cache cleared (untimed) and the
+ * The mix, per operation drawn: 50 % tensor operations and 30 % single-chip buffer operations (each half creates,
+ * half frees: a third of the frees of a not yet deallocated handle are {@code DEALLOCATE}, the rest {@code DROP}),
+ * 19.8 % {@code RUN_PROGRAM} (a fifth of them keeping a tensor alive), 0.2 % {@code CLEAR_PROGRAM_CACHE}. The live
+ * set is bounded ({@code maxLive} tensors and {@code maxLive} single-chip buffers); a create at the bound becomes a
+ * free, a free with nothing held a create. Chips 8..31 are outside the S4 server's 8 device slots: their entries are
+ * kept but each of their messages is an anomaly (C++ undefined behaviour); the server counts them all and keeps the
+ * first {@link #ANOMALY_LIMIT}. After the last operation, everything is dropped and the program cache cleared (untimed) and the
  * run asserts that the server's registry equals the allocators' truth and that both are empty; a broken simulation
  * fails the bench instead of being measured.
  *
