@@ -462,7 +462,9 @@ public final class AllocationServer {
             if (version.hasHistory()) {
                 historyOf(dev, id).add(new HistoryEvent(HistoryKind.ALLOC, size, pid, 1));
             }
-            print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+            if (!quiet) { // quiet: not even the event object (the hot path of long runs)
+                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+            }
             return;
         }
         duplicateAllocs++;
@@ -476,20 +478,26 @@ public final class AllocationServer {
                 if (version.hasHistory()) {
                     historyOf(dev, id).add(new HistoryEvent(HistoryKind.REUSE, size, pid, slot.refCount));
                 }
-                print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
+                if (!quiet) {
+                    print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
+                }
                 return;
             case OVERWRITE_ADD_AGAIN:
                 // Inferred (E0, E1a): allocations_[key] = info; num_buffers++; counter += size, unconditionally.
                 overwrite(slot, dev, size, type, pid, m.timestamp());
                 adjust(dev, id, type, size, 1, "duplicate ALLOC");
-                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                if (!quiet) {
+                    print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                }
                 return;
             case OVERWRITE_REPLACE:
                 // Inferred (E1r): the old entry's bytes leave its counter, the new ones enter; count unchanged.
                 adjust(slot.device, id, slot.type, -slot.size, 0, "duplicate ALLOC (old entry)");
                 overwrite(slot, dev, size, type, pid, m.timestamp());
                 adjust(dev, id, type, size, 0, "duplicate ALLOC");
-                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                if (!quiet) {
+                    print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                }
                 return;
             default:
                 throw new AssertionError(version.duplicateAllocPolicy());
@@ -536,9 +544,13 @@ public final class AllocationServer {
             adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
             registry.remove(key);
             if (version.freeLineForm() == ServerVersion.FreeLineForm.E0) {
-                print(new LogEvent.FreeE0(slot.ownerPid, id, idFormat, slot.size));
+                if (!quiet) {
+                    print(new LogEvent.FreeE0(slot.ownerPid, id, idFormat, slot.size));
+                }
             } else {
-                print(new LogEvent.FreeE1(slot.ownerPid, id, idFormat, slot.device, slot.size));
+                if (!quiet) {
+                    print(new LogEvent.FreeE1(slot.ownerPid, id, idFormat, slot.device, slot.size));
+                }
             }
             return;
         }
@@ -547,12 +559,16 @@ public final class AllocationServer {
             historyOf(dev, id).add(new HistoryEvent(HistoryKind.FREE, slot.size, pid, slot.refCount));
         }
         if (slot.refCount > 0) {
-            print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
+            if (!quiet) {
+                print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
+            }
             return;
         }
         adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
         registry.remove(key);
-        print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
+        if (!quiet) {
+            print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
+        }
     }
 
     /** Adds {@code bytes} to the type's counter and {@code count} to num_buffers of {@code dev}, if it exists. */
