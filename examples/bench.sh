@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Runs the allocator benchmarks (FreeListOptBench, FreeListBench) and the fragmentation probe.
+# Runs the allocator benchmarks (FreeListOptBench, FreeListBench, LiveBlocksBench: allocate + free against
+# 1e3..1e6 live blocks), the fragmentation probe and the whole-simulator benches (MeshWorkloadBench: a 4x8
+# mesh workload with tracking on, in a JVM with -Xmx512m; HeapPerAllocationBench: heap bytes per live
+# tracked allocation).
 #
-#   examples/bench.sh [--full] [--seeds N] [--no-probe] [JMH args...]
+#   examples/bench.sh [--full] [--seeds N] [--no-probe] [--no-sim] [JMH args...]
 #
 # Build first, from the repository root:  mvn -B -q package -DskipTests
-# Default: short JMH settings (-f 1 -wi 2 -i 3 -w 1s -r 1s), about two minutes in all.
-# --full:  -f 3 -wi 5 -i 10 -w 2s -r 2s.
+# Default: short JMH settings (-f 1 -wi 2 -i 3 -w 1s -r 1s), a 200,000-op mesh workload, heap figures for
+# N = 10,000 / 50,000 / 100,000: about four minutes in all.
+# --full:  -f 3 -wi 5 -i 10 -w 2s -r 2s, the 1,000,000-op mesh workload (the target: under 2 s and
+#          512 MiB), heap figures for N = 25,000 .. 200,000.
+# --no-sim skips the whole-simulator benches.
 # Any other arguments go to JMH: a filter, output options, or one of -f -wi -i -w -r, which then
 # replaces the default of that option, e.g.
 #   examples/bench.sh '.*FreeListOptBench.WorstCase'
@@ -20,14 +26,22 @@ if [[ ! -f "$jar" ]]; then
 fi
 
 settings=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+mesh_ops=200000
+heap_sizes=(10000 50000 100000)
 seeds=20
 probe=yes
+sim=yes
 jmh_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --full) settings=(-f 3 -wi 5 -i 10 -w 2s -r 2s) ;;
+    --full)
+      settings=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
+      mesh_ops=1000000
+      heap_sizes=(25000 50000 100000 200000)
+      ;;
     --seeds) seeds="${2:?--seeds needs a value}"; shift ;;
     --no-probe) probe=no ;;
+    --no-sim) sim=no ;;
     *) jmh_args+=("$1") ;;
   esac
   shift
@@ -51,4 +65,13 @@ java -jar "$jar" "${settings[@]}" "${jmh_args[@]}"
 if [[ "$probe" == yes ]]; then
   echo
   java -cp "$jar" io.github.meshalloc.examples.bench.FragmentationProbe --seeds "$seeds"
+fi
+
+if [[ "$sim" == yes ]]; then
+  echo
+  echo "# java -Xmx512m -cp $jar io.github.meshalloc.examples.bench.MeshWorkloadBench --ops $mesh_ops"
+  java -Xmx512m -cp "$jar" io.github.meshalloc.examples.bench.MeshWorkloadBench --ops "$mesh_ops"
+  echo
+  echo "# java -Xmx512m -cp $jar io.github.meshalloc.examples.bench.HeapPerAllocationBench ${heap_sizes[*]}"
+  java -Xmx512m -cp "$jar" io.github.meshalloc.examples.bench.HeapPerAllocationBench "${heap_sizes[@]}"
 fi

@@ -15,7 +15,6 @@ import io.github.meshalloc.mesh.rules.MeshCloseProgramCache;
 import io.github.meshalloc.mesh.rules.MeshRules;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +46,9 @@ public final class MeshDevice implements IDevice {
     private final MetalContext context;
     private final MeshRules meshRules;
     private final Map<MeshCoordinate, Device> devices = new LinkedHashMap<>();
+    // Immutable views of the chips and coordinates, fixed once open() has placed every chip (asked per buffer).
+    private List<Device> deviceList = List.of();
+    private List<MeshCoordinate> coordinateList = List.of();
     private final List<Buffer> systemBuffers = new ArrayList<>();
     private final Set<MeshBuffer> liveMeshBuffers = new LinkedHashSet<>();
     private final List<Buffer> leakedReferences = new ArrayList<>();
@@ -82,6 +84,8 @@ public final class MeshDevice implements IDevice {
                 mesh.devices.put(new MeshCoordinate(row, col), chip);
             }
         }
+        mesh.deviceList = List.copyOf(mesh.devices.values());
+        mesh.coordinateList = List.copyOf(mesh.devices.keySet());
         for (Device chip : mesh.devices.values()) {
             for (SystemBufferProfile.SystemBuffer sb : config.systemBuffers().buffers()) {
                 mesh.systemBuffers.add(Buffer.create(chip, sb.size(), sb.pageSize(), sb.bufferType()));
@@ -190,7 +194,7 @@ public final class MeshDevice implements IDevice {
 
     /** Coordinates in row-major order. */
     public List<MeshCoordinate> coordinates() {
-        return List.copyOf(devices.keySet());
+        return coordinateList;
     }
 
     /** Models {@code impl().is_local(coord)}: always true on one host. */
@@ -211,7 +215,7 @@ public final class MeshDevice implements IDevice {
 
     /** The chips in row-major order ({@code get_devices()}). */
     public List<Device> devices() {
-        return Collections.unmodifiableList(new ArrayList<>(devices.values()));
+        return deviceList;
     }
 
     /** Models {@code reference_device()}: the first chip of the mesh. */

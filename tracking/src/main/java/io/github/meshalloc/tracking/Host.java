@@ -8,6 +8,8 @@ import io.github.meshalloc.tracking.wire.AllocMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The simulated machine: one allocation server, a step counter instead of a clock, and the table of
@@ -23,17 +25,34 @@ public final class Host {
     public static final int FIRST_PID = 1000;
 
     private final ServerVersion serverVersion;
+    private final UnaryOperator<AllocationServer.Builder> serverSettings;
     private final TreeMap<Integer, SimulatedProcess> processes = new TreeMap<>();
-    private AllocationServer server;
-    private boolean serverUp = true;
-    private DeliveryObserver deliveryObserver;
+    // Written under the host's lock; volatile so that every message's delivery reads them without taking it.
+    private volatile AllocationServer server;
+    private volatile boolean serverUp = true;
+    private volatile DeliveryObserver deliveryObserver;
     private int nextPid = FIRST_PID;
-    private long step;
+    private final AtomicLong step = new AtomicLong();
 
     /** A host whose server runs {@code serverVersion} and is up. */
     public Host(ServerVersion serverVersion) {
+        this(serverVersion, UnaryOperator.identity());
+    }
+
+    /**
+     * A host whose server runs {@code serverVersion}, configured by {@code serverSettings}, and is up; every
+     * restarted instance gets the same settings. For runs that read only the server's state, such as benchmarks:
+     * e.g. {@code b -> b.quiet(true)} keeps no log ({@link AllocationServer.Builder#quiet(boolean)}, S5's
+     * {@code --quiet}).
+     */
+    public Host(ServerVersion serverVersion, UnaryOperator<AllocationServer.Builder> serverSettings) {
         this.serverVersion = Preconditions.checkNotNull(serverVersion, "serverVersion");
-        this.server = new AllocationServer(serverVersion);
+        this.serverSettings = Preconditions.checkNotNull(serverSettings, "serverSettings");
+        this.server = newServer();
+    }
+
+    private AllocationServer newServer() {
+        return serverSettings.apply(AllocationServer.builder(serverVersion)).build();
     }
 
     /** The server (the current instance after a restart). */
@@ -47,8 +66,8 @@ public final class Host {
     }
 
     /** The next simulation step (used as the records' timestamp). */
-    public synchronized long nextStep() {
-        return ++step;
+    public long nextStep() {
+        return step.incrementAndGet();
     }
 
     /** Starts a process running {@code rules} with {@code TT_ALLOC_TRACKING_ENABLED=1}. */
@@ -110,12 +129,12 @@ public final class Host {
 
     /** Starts the server again with empty state (a restart loses the registry). */
     public synchronized void restartServer() {
-        server = new AllocationServer(serverVersion);
+        server = newServer();
         serverUp = true;
     }
 
     /** Whether the server is listening. */
-    public synchronized boolean isServerUp() {
+    public boolean isServerUp() {
         return serverUp;
     }
 
@@ -144,12 +163,8 @@ public final class Host {
 
             @Override
             public void deliver(AllocMessage message) {
-                AllocationServer target;
-                DeliveryObserver observer;
-                synchronized (Host.this) {
-                    target = server;
-                    observer = deliveryObserver;
-                }
+                AllocationServer target = server;
+                DeliveryObserver observer = deliveryObserver;
                 if (observer != null) {
                     observer.beforeDelivery(message, target);
                 }

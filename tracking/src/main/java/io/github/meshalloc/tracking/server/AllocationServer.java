@@ -147,6 +147,8 @@ public final class AllocationServer {
     private final Map<BufferKey, History> histories = new HashMap<>();
     private final long[][] counters = new long[MAX_DEVICES][COUNTERS];
     private final List<ServerAnomaly> anomalies = new ArrayList<>();
+    private final int anomalyLimit;
+    private long anomalyCount;
     private long unknownFrees;
     private long duplicateAllocs;
     private int consecutiveErrors;
@@ -162,6 +164,7 @@ public final class AllocationServer {
     private AllocationServer(Builder b) {
         this.version = b.version;
         this.quiet = b.quiet;
+        this.anomalyLimit = b.anomalyLimit;
         this.idFormat = b.version.idFormat();
         this.defaultLiveness = b.liveness;
         this.detectedCount = b.devices.size();
@@ -181,6 +184,7 @@ public final class AllocationServer {
         private List<DeviceInfo> devices = List.of();
         private LivenessOracle liveness = LivenessOracle.allAlive();
         private boolean quiet;
+        private int anomalyLimit = Integer.MAX_VALUE;
 
         private Builder(ServerVersion version) {
             this.version = Preconditions.checkNotNull(version, "version");
@@ -209,6 +213,20 @@ public final class AllocationServer {
          */
         public Builder quiet(boolean quiet) {
             this.quiet = quiet;
+            return this;
+        }
+
+        /**
+         * Keep only the first {@code limit} anomalies; later ones are counted ({@link #anomalyCount()}) but not kept.
+         * Anomalies are meshalloc's notes, not C++ state; the default keeps all. Long runs that hit one anomaly per
+         * message (a mesh of more than 8 chips on a server before S5) set a limit so that the notes do not grow
+         * without bound.
+         *
+         * @throws IllegalArgumentException for a negative limit
+         */
+        public Builder anomalyLimit(int limit) {
+            Preconditions.checkArgument(limit >= 0, "anomaly limit %s must not be negative", limit);
+            this.anomalyLimit = limit;
             return this;
         }
 
@@ -351,9 +369,11 @@ public final class AllocationServer {
             if (version.validatesAlloc()) {
                 if (code < 1 || code > 12) {
                     consecutiveErrors++;
-                    anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.INVALID_TYPE_DISCARDED, message.deviceId(),
-                            message.bufferId(), "type byte " + code + " is outside 1..12; discarded (consecutive error "
-                            + consecutiveErrors + ")"));
+                    if (noteAnomaly()) {
+                        anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.INVALID_TYPE_DISCARDED,
+                                message.deviceId(), message.bufferId(), "type byte " + code
+                                + " is outside 1..12; discarded (consecutive error " + consecutiveErrors + ")"));
+                    }
                     if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
                         print(new LogEvent.ResyncGiveUp(consecutiveErrors));
                         consecutiveErrors = 0;
@@ -442,7 +462,9 @@ public final class AllocationServer {
             if (version.hasHistory()) {
                 historyOf(dev, id).add(new HistoryEvent(HistoryKind.ALLOC, size, pid, 1));
             }
-            print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+            if (!quiet) { // quiet: not even the event object (the hot path of long runs)
+                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+            }
             return;
         }
         duplicateAllocs++;
@@ -456,20 +478,26 @@ public final class AllocationServer {
                 if (version.hasHistory()) {
                     historyOf(dev, id).add(new HistoryEvent(HistoryKind.REUSE, size, pid, slot.refCount));
                 }
-                print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
+                if (!quiet) {
+                    print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
+                }
                 return;
             case OVERWRITE_ADD_AGAIN:
                 // Inferred (E0, E1a): allocations_[key] = info; num_buffers++; counter += size, unconditionally.
                 overwrite(slot, dev, size, type, pid, m.timestamp());
                 adjust(dev, id, type, size, 1, "duplicate ALLOC");
-                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                if (!quiet) {
+                    print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                }
                 return;
             case OVERWRITE_REPLACE:
                 // Inferred (E1r): the old entry's bytes leave its counter, the new ones enter; count unchanged.
                 adjust(slot.device, id, slot.type, -slot.size, 0, "duplicate ALLOC (old entry)");
                 overwrite(slot, dev, size, type, pid, m.timestamp());
                 adjust(dev, id, type, size, 0, "duplicate ALLOC");
-                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                if (!quiet) {
+                    print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                }
                 return;
             default:
                 throw new AssertionError(version.duplicateAllocPolicy());
@@ -516,9 +544,13 @@ public final class AllocationServer {
             adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
             registry.remove(key);
             if (version.freeLineForm() == ServerVersion.FreeLineForm.E0) {
-                print(new LogEvent.FreeE0(slot.ownerPid, id, idFormat, slot.size));
+                if (!quiet) {
+                    print(new LogEvent.FreeE0(slot.ownerPid, id, idFormat, slot.size));
+                }
             } else {
-                print(new LogEvent.FreeE1(slot.ownerPid, id, idFormat, slot.device, slot.size));
+                if (!quiet) {
+                    print(new LogEvent.FreeE1(slot.ownerPid, id, idFormat, slot.device, slot.size));
+                }
             }
             return;
         }
@@ -527,20 +559,26 @@ public final class AllocationServer {
             historyOf(dev, id).add(new HistoryEvent(HistoryKind.FREE, slot.size, pid, slot.refCount));
         }
         if (slot.refCount > 0) {
-            print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
+            if (!quiet) {
+                print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
+            }
             return;
         }
         adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
         registry.remove(key);
-        print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
+        if (!quiet) {
+            print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
+        }
     }
 
     /** Adds {@code bytes} to the type's counter and {@code count} to num_buffers of {@code dev}, if it exists. */
     private void adjust(int dev, long id, int type, long bytes, int count, String what) {
         if (dev < 0 || dev >= MAX_DEVICES) {
-            anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.DEVICE_OUT_OF_RANGE, dev, id, what + " on device "
-                    + dev + " would index device_stats_ out of bounds (undefined behaviour in the C++); counters "
-                    + "left untouched"));
+            if (noteAnomaly()) {
+                anomalies.add(new ServerAnomaly(ServerAnomaly.Kind.DEVICE_OUT_OF_RANGE, dev, id, what + " on device "
+                        + dev + " would index device_stats_ out of bounds (undefined behaviour in the C++); counters "
+                        + "left untouched"));
+            }
             return;
         }
         long[] c = counters[dev];
@@ -1087,11 +1125,27 @@ public final class AllocationServer {
         }
     }
 
-    /** Anomalies recorded where the C++ has undefined or byte-level behaviour. */
+    /**
+     * Anomalies recorded where the C++ has undefined or byte-level behaviour, in order: every one, or the first
+     * {@link Builder#anomalyLimit(int)} of them.
+     */
     public List<ServerAnomaly> anomalies() {
         synchronized (lock) {
             return ImmutableList.copyOf(anomalies);
         }
+    }
+
+    /** How many anomalies occurred, including those past the {@link Builder#anomalyLimit(int) limit}. */
+    public long anomalyCount() {
+        synchronized (lock) {
+            return anomalyCount;
+        }
+    }
+
+    /** Counts one anomaly; whether it is to be kept. Called under the lock. */
+    private boolean noteAnomaly() {
+        anomalyCount++;
+        return anomalies.size() < anomalyLimit;
     }
 
     /** Devices as detected (S2-S5; at most 8), index = device id. */

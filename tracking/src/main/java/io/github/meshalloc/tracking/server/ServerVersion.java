@@ -4,7 +4,9 @@ import io.github.meshalloc.tracking.log.IdFormat;
 import io.github.meshalloc.tracking.wire.MessageType;
 import io.github.meshalloc.tracking.wire.RecordFormat;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -137,6 +139,21 @@ public enum ServerVersion {
 
     /** Message types this version handles; any other type byte gets {@code Unknown message type: N}. */
     public Set<MessageType> handledTypes() {
+        return Collections.unmodifiableSet(HANDLED_TYPES.get(this));
+    }
+
+    /** {@link #handledTypes()} of every version, computed once (the server asks for every message). */
+    private static final Map<ServerVersion, EnumSet<MessageType>> HANDLED_TYPES = handledTypesOfEveryVersion();
+
+    private static Map<ServerVersion, EnumSet<MessageType>> handledTypesOfEveryVersion() {
+        Map<ServerVersion, EnumSet<MessageType>> out = new EnumMap<>(ServerVersion.class);
+        for (ServerVersion version : values()) {
+            out.put(version, version.computeHandledTypes());
+        }
+        return out;
+    }
+
+    private EnumSet<MessageType> computeHandledTypes() {
         EnumSet<MessageType> s = EnumSet.of(MessageType.ALLOC, MessageType.FREE, MessageType.QUERY);
         if (hasSweep()) {
             s.add(MessageType.DUMP_REMAINING);
@@ -148,12 +165,12 @@ public enum ServerVersion {
             s.addAll(EnumSet.of(MessageType.CB_ALLOC, MessageType.CB_FREE, MessageType.KERNEL_LOAD,
                     MessageType.KERNEL_UNLOAD, MessageType.DUMP_KERNELS));
         }
-        return Collections.unmodifiableSet(s);
+        return s;
     }
 
     /** Whether this version handles {@code type}. */
     public boolean handles(MessageType type) {
-        return handledTypes().contains(type);
+        return HANDLED_TYPES.get(this).contains(type);
     }
 
     /** S5: ALLOC validates device_id in [0,8) and 0 < size <= 100 GiB; type bytes outside 1..12 are resynced. */

@@ -190,13 +190,22 @@ public record AllocMessage(
      */
     public static AllocMessage alloc(int deviceId, long size, int bufferType, int processId, long bufferId,
                                      long timestamp) {
-        return builder(MessageType.ALLOC).deviceId(deviceId).size(size).bufferType(bufferType)
-                .processId(processId).bufferId(bufferId).timestamp(timestamp).build();
+        return basic(MessageType.ALLOC, deviceId, size, bufferType, processId, bufferId, timestamp);
+    }
+
+    /**
+     * A record with only the first seven fields set, the rest zero: what {@code builder(type)...build()} gives for
+     * them, without the builder (the runtime sends one such record per allocation and free).
+     */
+    private static AllocMessage basic(MessageType type, int deviceId, long size, int bufferType, int processId,
+                                      long bufferId, long timestamp) {
+        return new AllocMessage(type.code(), deviceId, size, bufferType, processId, bufferId, timestamp, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** FREE as the runtime client sends it: size, type and timestamp 0 ({@code report_deallocation}). */
     public static AllocMessage free(int deviceId, int processId, long bufferId) {
-        return builder(MessageType.FREE).deviceId(deviceId).processId(processId).bufferId(bufferId).build();
+        return basic(MessageType.FREE, deviceId, 0, 0, processId, bufferId, 0);
     }
 
     /** QUERY for one device (monitor). */
@@ -216,14 +225,12 @@ public record AllocMessage(
 
     /** CB_ALLOC ({@code report_cb_allocation}): buffer_type 0, buffer_id = CB address. */
     public static AllocMessage cbAlloc(int deviceId, long size, int processId, long cbAddress, long timestamp) {
-        return builder(MessageType.CB_ALLOC).deviceId(deviceId).size(size).processId(processId)
-                .bufferId(cbAddress).timestamp(timestamp).build();
+        return basic(MessageType.CB_ALLOC, deviceId, size, 0, processId, cbAddress, timestamp);
     }
 
     /** CB_FREE ({@code report_cb_deallocation}, size carried since MUM/CB_MULTI_DEVICE_FIX.md). */
     public static AllocMessage cbFree(int deviceId, long size, int processId, long cbAddress) {
-        return builder(MessageType.CB_FREE).deviceId(deviceId).size(size).processId(processId)
-                .bufferId(cbAddress).build();
+        return basic(MessageType.CB_FREE, deviceId, size, 0, processId, cbAddress, 0);
     }
 
     /** KERNEL_LOAD ({@code report_kernel_load}): kind code in buffer_type. */

@@ -133,6 +133,32 @@ class RefCountingServerTest {
     }
 
     @Test
+    void anAnomalyLimitKeepsTheFirstAnomaliesAndCountsThemAll() {
+        AllocationServer limited = AllocationServer.builder(ServerVersion.S4).quiet(true).anomalyLimit(2).build();
+        for (int id = 1; id <= 3; id++) {
+            limited.accept(alloc(8 + id, 512, 0, 1, id));
+        }
+        assertEquals(3, limited.activeAllocations());
+        limited.accept(free(9, 1, 1));
+
+        assertEquals(2, limited.activeAllocations());
+        assertEquals(List.of(9, 10), limited.anomalies().stream().map(ServerAnomaly::deviceId).toList());
+        assertEquals(4, limited.anomalyCount());
+        assertEquals(0, limited.log().size());
+        // without a limit every anomaly is kept, and the count agrees
+        accept(s1, alloc(14, 512, 0, 1, 9), free(14, 1, 9));
+        assertEquals(2, s1.anomalies().size());
+        assertEquals(2, s1.anomalyCount());
+    }
+
+    @Test
+    void aNegativeAnomalyLimitIsRefused() {
+        AllocationServer.Builder builder = AllocationServer.builder(ServerVersion.S4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder.anomalyLimit(-1));
+        assertEquals("anomaly limit -1 must not be negative", e.getMessage());
+    }
+
+    @Test
     void outOfRangeDeviceKeepsTheEntryButNoCountersAndRecordsAnAnomaly() {
         assertEquals(List.of("✓ [PID 1] Allocated 512 bytes of DRAM on device 14 (buffer_id=9)"),
                 accept(s1, alloc(14, 512, 0, 1, 9)));

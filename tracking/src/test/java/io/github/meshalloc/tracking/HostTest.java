@@ -1,0 +1,61 @@
+package io.github.meshalloc.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.meshalloc.allocator.Buffer;
+import io.github.meshalloc.allocator.BufferType;
+import io.github.meshalloc.mesh.MeshDevice;
+import io.github.meshalloc.mesh.MeshShape;
+import io.github.meshalloc.tracking.ops.Catalog;
+import io.github.meshalloc.tracking.server.AllocationServer;
+import io.github.meshalloc.tracking.server.ServerVersion;
+import org.junit.jupiter.api.Test;
+
+/** {@link Host}'s server settings: applied to the first server and to every restarted one. */
+class HostTest {
+
+    private static void allocateOneBuffer(Host host) {
+        SimulatedProcess process = host.startProcess(RuleSet.MESHALLOC_FIX);
+        MeshDevice mesh = process.openMesh(new MeshShape(1, 1), Catalog.DEFAULT.chipConfig());
+        Buffer.create(mesh.devices().get(0), 2048, 2048, BufferType.DRAM);
+    }
+
+    @Test
+    void aQuietHostsServerTracksButPrintsNothingAlsoAfterARestart() {
+        Host host = new Host(ServerVersion.S4, b -> b.quiet(true));
+        allocateOneBuffer(host);
+        assertEquals(1, host.server().activeAllocations());
+        assertEquals(0, host.server().log().size());
+
+        AllocationServer first = host.server();
+        host.restartServer();
+        assertNotSame(first, host.server());
+        allocateOneBuffer(host);
+        assertEquals(1, host.server().activeAllocations());
+        assertEquals(0, host.server().log().size());
+    }
+
+    @Test
+    void theDefaultHostsServerPrintsEveryAllocation() {
+        Host host = new Host(ServerVersion.S4);
+        allocateOneBuffer(host);
+        assertEquals(1, host.server().activeAllocations());
+        assertTrue(host.server().log().size() > 0);
+    }
+
+    @Test
+    void stepsCountUpFromOne() {
+        Host host = new Host(ServerVersion.S4);
+        assertEquals(1, host.nextStep());
+        assertEquals(2, host.nextStep());
+    }
+
+    @Test
+    void nullSettingsAreRefused() {
+        NullPointerException e = assertThrows(NullPointerException.class, () -> new Host(ServerVersion.S4, null));
+        assertEquals("serverSettings", e.getMessage());
+    }
+}
