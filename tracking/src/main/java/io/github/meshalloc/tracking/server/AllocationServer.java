@@ -369,10 +369,11 @@ public final class AllocationServer {
             }
             switch (type.get()) {
                 case ALLOC:
-                    handleAlloc(message);
+                    handleAlloc(message.deviceId(), message.size(), message.bufferType(), message.processId(),
+                            message.bufferId(), message.timestamp());
                     return Optional.empty();
                 case FREE:
-                    handleFree(message);
+                    handleFree(message.deviceId(), message.processId(), message.bufferId());
                     return Optional.empty();
                 case QUERY:
                     return Optional.of(queryResponse(message.deviceId()));
@@ -402,17 +403,46 @@ public final class AllocationServer {
         }
     }
 
+    /**
+     * Exactly {@code accept(AllocMessage.alloc(deviceId, size, bufferType, processId, bufferId, timestamp))}, without
+     * building the message: for log replay, which sends millions of them.
+     *
+     * @throws IllegalArgumentException if {@code bufferType} is not a u8 (0..255), as the message would
+     * @throws IllegalStateException    after {@link #shutdown()}
+     */
+    public void acceptAlloc(int deviceId, long size, int bufferType, int processId, long bufferId, long timestamp) {
+        Preconditions.checkArgument(bufferType >= 0 && bufferType <= 255,
+                "bufferType (buffer_type) is %s; a u8 field allows 0..255", bufferType);
+        synchronized (lock) {
+            checkRunning();
+            if (version.validatesAlloc()) {
+                consecutiveErrors = 0; // the ALLOC type byte is valid
+            }
+            handleAlloc(deviceId, size, bufferType, processId, bufferId, timestamp);
+        }
+    }
+
+    /**
+     * Exactly {@code accept(AllocMessage.free(deviceId, processId, bufferId))}, without building the message.
+     *
+     * @throws IllegalStateException after {@link #shutdown()}
+     */
+    public void acceptFree(int deviceId, int processId, long bufferId) {
+        synchronized (lock) {
+            checkRunning();
+            if (version.validatesAlloc()) {
+                consecutiveErrors = 0; // the FREE type byte is valid
+            }
+            handleFree(deviceId, processId, bufferId);
+        }
+    }
+
     private BufferKey keyOf(int device, long bufferId) {
         // E0 keys by buffer id alone; the device component of its internal keys is a constant 0.
         return new BufferKey(version.keyedByBufferIdOnly() ? 0 : device, bufferId);
     }
 
-    private void handleAlloc(AllocMessage m) {
-        int dev = m.deviceId();
-        long size = m.size();
-        int type = m.bufferType();
-        int pid = m.processId();
-        long id = m.bufferId();
+    private void handleAlloc(int dev, long size, int type, int pid, long id, long timestamp) {
         if (version.validatesAlloc()) {
             if (dev < 0 || dev >= MAX_DEVICES) {
                 print(new LogEvent.BadDevice(dev));
@@ -436,13 +466,15 @@ public final class AllocationServer {
         BufferKey key = keyOf(dev, id);
         Slot slot = registry.get(key);
         if (slot == null) {
-            slot = new Slot(id, dev, size, type, pid, m.timestamp());
+            slot = new Slot(id, dev, size, type, pid, timestamp);
             registry.put(key, slot);
             adjust(dev, id, type, size, 1, "ALLOC");
             if (version.hasHistory()) {
                 historyOf(dev, id).add(new HistoryEvent(HistoryKind.ALLOC, size, pid, 1));
             }
-            print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+            if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+            }
             return;
         }
         duplicateAllocs++;
@@ -456,20 +488,26 @@ public final class AllocationServer {
                 if (version.hasHistory()) {
                     historyOf(dev, id).add(new HistoryEvent(HistoryKind.REUSE, size, pid, slot.refCount));
                 }
-                print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                    print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
+                }
                 return;
             case OVERWRITE_ADD_AGAIN:
                 // Inferred (E0, E1a): allocations_[key] = info; num_buffers++; counter += size, unconditionally.
-                overwrite(slot, dev, size, type, pid, m.timestamp());
+                overwrite(slot, dev, size, type, pid, timestamp);
                 adjust(dev, id, type, size, 1, "duplicate ALLOC");
-                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                    print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                }
                 return;
             case OVERWRITE_REPLACE:
                 // Inferred (E1r): the old entry's bytes leave its counter, the new ones enter; count unchanged.
                 adjust(slot.device, id, slot.type, -slot.size, 0, "duplicate ALLOC (old entry)");
-                overwrite(slot, dev, size, type, pid, m.timestamp());
+                overwrite(slot, dev, size, type, pid, timestamp);
                 adjust(dev, id, type, size, 0, "duplicate ALLOC");
-                print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                    print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
+                }
                 return;
             default:
                 throw new AssertionError(version.duplicateAllocPolicy());
@@ -485,10 +523,7 @@ public final class AllocationServer {
         slot.allocTimestamp = timestamp;
     }
 
-    private void handleFree(AllocMessage m) {
-        int dev = m.deviceId();
-        long id = m.bufferId();
-        int pid = m.processId();
+    private void handleFree(int dev, int pid, long id) {
         BufferKey key = keyOf(dev, id);
         Slot slot = registry.get(key);
         if (slot == null) {
@@ -508,7 +543,9 @@ public final class AllocationServer {
             } else if (version.isInferred()) {
                 print(new LogEvent.UnknownFreeLegacy(id));
             } else {
-                print(new LogEvent.UnknownFree(pid, id, idFormat, dev));
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                    print(new LogEvent.UnknownFree(pid, id, idFormat, dev));
+                }
             }
             return;
         }
@@ -527,12 +564,16 @@ public final class AllocationServer {
             historyOf(dev, id).add(new HistoryEvent(HistoryKind.FREE, slot.size, pid, slot.refCount));
         }
         if (slot.refCount > 0) {
-            print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
+            if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
+            }
             return;
         }
         adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
         registry.remove(key);
-        print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
+        if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+            print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
+        }
     }
 
     /** Adds {@code bytes} to the type's counter and {@code count} to num_buffers of {@code dev}, if it exists. */

@@ -153,7 +153,28 @@ public enum ServerVersion {
 
     /** Whether this version handles {@code type}. */
     public boolean handles(MessageType type) {
-        return handledTypes().contains(type);
+        // Same answer as handledTypes().contains(type), without building the set on every message.
+        if (type == null) {
+            return false;
+        }
+        switch (type) {
+            case ALLOC:
+            case FREE:
+            case QUERY:
+                return true;
+            case DUMP_REMAINING:
+                return hasSweep();
+            case DEVICE_INFO_QUERY:
+                return hasDeviceInfo();
+            case CB_ALLOC:
+            case CB_FREE:
+            case KERNEL_LOAD:
+            case KERNEL_UNLOAD:
+            case DUMP_KERNELS:
+                return hasCbKernelRegistries();
+            default:
+                return false;
+        }
     }
 
     /** S5: ALLOC validates device_id in [0,8) and 0 < size <= 100 GiB; type bytes outside 1..12 are resynced. */
