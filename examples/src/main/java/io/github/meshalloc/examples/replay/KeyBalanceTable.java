@@ -14,8 +14,11 @@ import java.util.List;
  */
 final class KeyBalanceTable {
 
-    private static final Comparator<KeyBalance> ORDER = Comparator.comparingInt(KeyBalance::device)
-            .thenComparing(KeyBalance::bufferId, Long::compareUnsigned);
+    /** BufferKey's order, comparing primitives (no boxed ids). */
+    private static final Comparator<KeyBalance> ORDER = (a, b) -> {
+        int c = Integer.compare(a.device(), b.device());
+        return c != 0 ? c : Long.compareUnsigned(a.bufferId(), b.bufferId());
+    };
 
     private int[] devices;
     private long[] ids;
@@ -106,7 +109,8 @@ final class KeyBalanceTable {
 
     /** One FREE line (or unknown-FREE warning) of the key. */
     void free(int device, long id) {
-        frees[slot(device, id)]++;
+        int i = slot(device, id); // first: slot() may grow, i.e. replace, the arrays
+        frees[i]++;
     }
 
     /** Keys tallied. */
