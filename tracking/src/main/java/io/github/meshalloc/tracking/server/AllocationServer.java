@@ -141,7 +141,7 @@ public final class AllocationServer {
     private final LivenessOracle defaultLiveness;
     private final ServerLog log = new ServerLog();
 
-    private final Map<BufferKey, Slot> registry = new HashMap<>();
+    private final KeyTable<Slot> registry = new KeyTable<>();
     private final Map<BufferKey, CbEntry> cbRegistry = new HashMap<>();
     private final Map<BufferKey, KernelEntry> kernelRegistry = new HashMap<>();
     private final Map<BufferKey, History> histories = new HashMap<>();
@@ -438,8 +438,12 @@ public final class AllocationServer {
     }
 
     private BufferKey keyOf(int device, long bufferId) {
-        // E0 keys by buffer id alone; the device component of its internal keys is a constant 0.
-        return new BufferKey(version.keyedByBufferIdOnly() ? 0 : device, bufferId);
+        return new BufferKey(keyDevice(device), bufferId);
+    }
+
+    /** E0 keys by buffer id alone; the device component of its internal keys is a constant 0. */
+    private int keyDevice(int device) {
+        return version.keyedByBufferIdOnly() ? 0 : device;
     }
 
     private void handleAlloc(int dev, long size, int type, int pid, long id, long timestamp) {
@@ -463,11 +467,10 @@ public final class AllocationServer {
             }
             return;
         }
-        BufferKey key = keyOf(dev, id);
-        Slot slot = registry.get(key);
+        Slot slot = registry.get(keyDevice(dev), id);
         if (slot == null) {
             slot = new Slot(id, dev, size, type, pid, timestamp);
-            registry.put(key, slot);
+            registry.put(keyDevice(dev), id, slot);
             adjust(dev, id, type, size, 1, "ALLOC");
             if (version.hasHistory()) {
                 historyOf(dev, id).add(new HistoryEvent(HistoryKind.ALLOC, size, pid, 1));
@@ -524,12 +527,11 @@ public final class AllocationServer {
     }
 
     private void handleFree(int dev, int pid, long id) {
-        BufferKey key = keyOf(dev, id);
-        Slot slot = registry.get(key);
+        Slot slot = registry.get(keyDevice(dev), id);
         if (slot == null) {
             unknownFrees++;
             if (version.hasHistory()) {
-                History h = histories.get(key);
+                History h = histories.get(keyOf(dev, id));
                 if (h != null) {
                     print(new LogEvent.AlreadyFreed(pid, id, dev, h.totalAllocs, h.totalFrees + 1));
                     print(ConstantLine.LAST_5_EVENTS);
@@ -551,7 +553,7 @@ public final class AllocationServer {
         }
         if (!version.refCounts()) {
             adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
-            registry.remove(key);
+            registry.remove(keyDevice(dev), id);
             if (version.freeLineForm() == ServerVersion.FreeLineForm.E0) {
                 print(new LogEvent.FreeE0(slot.ownerPid, id, idFormat, slot.size));
             } else {
@@ -570,7 +572,7 @@ public final class AllocationServer {
             return;
         }
         adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
-        registry.remove(key);
+        registry.remove(keyDevice(dev), id);
         if (!quiet) { // quiet: build no event at all (replays send millions of messages)
             print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
         }
@@ -728,7 +730,7 @@ public final class AllocationServer {
 
     private SweepResult sweepLocked(LivenessOracle liveness) {
         TreeSet<Integer> owners = new TreeSet<>();
-        registry.values().forEach(s -> owners.add(s.ownerPid));
+        registry.forEach(s -> owners.add(s.ownerPid));
         if (version.hasCbKernelRegistries()) {
             cbRegistry.values().forEach(e -> owners.add(e.ownerPid()));
             kernelRegistry.values().forEach(e -> owners.add(e.ownerPid()));
@@ -752,13 +754,12 @@ public final class AllocationServer {
             print(new LogEvent.SweepDeadPid(pid));
             long count = 0;
             long bytes = 0;
-            for (Iterator<Slot> it = registry.values().iterator(); it.hasNext(); ) {
-                Slot s = it.next();
+            for (Slot s : registry.values()) { // a copy: removing below is safe
                 if (s.ownerPid == pid) {
                     adjust(s.device, s.bufferId, s.type, -s.size, -1, "sweep of PID " + pid);
                     bytes += s.size;
                     count++;
-                    it.remove();
+                    registry.remove(keyDevice(s.device), s.bufferId); // an entry's key device is its own (E0: 0)
                 }
             }
             print(new LogEvent.SweepRemoved(SweepCategory.BUFFERS, count, GFormat.mbValue(bytes), pid));
@@ -1056,7 +1057,7 @@ public final class AllocationServer {
     /** The live entry for (device, buffer id); for E0 the id alone selects it and the device must match. */
     public Optional<LiveEntry> entry(int deviceId, long bufferId) {
         synchronized (lock) {
-            Slot s = registry.get(keyOf(deviceId, bufferId));
+            Slot s = registry.get(keyDevice(deviceId), bufferId);
             return s == null || s.device != deviceId ? Optional.empty() : Optional.of(s.snapshot());
         }
     }
