@@ -9,8 +9,9 @@ import java.util.List;
  * Per-key ALLOC/FREE tallies of a replay, keyed by (device, buffer id) with no boxing: a meshalloc tool, the
  * bookkeeping behind {@link KeyBalance} ({@code MUM/analyze_buffer_log.py}'s per-key counts).
  *
- * <p>Open addressing with linear probing over parallel primitive arrays; the hash is {@code BufferKey}'s 64-bit
- * golden-ratio mix (buffer ids are addresses whose low bits are mostly equal). Keys are never removed.
+ * <p>Open addressing with linear probing over one {@code long[]}, a key's id, device and tallies side by side (one
+ * cache miss per lookup, not one per field); the hash is {@code BufferKey}'s 64-bit golden-ratio mix (buffer ids are
+ * addresses whose low bits are mostly equal). Keys are never removed.
  */
 final class KeyBalanceTable {
 
@@ -20,13 +21,13 @@ final class KeyBalanceTable {
         return c != 0 ? c : Long.compareUnsigned(a.bufferId(), b.bufferId());
     };
 
-    private int[] devices;
-    private long[] ids;
-    private boolean[] used;
-    private long[] allocs;
-    private long[] frees;
-    private long[] firstSizes;
-    private boolean[] sizeChanged;
+    /** Longs per slot: buffer id, device word, ALLOC lines, FREE lines, first size (one cache line or two). */
+    private static final int STRIDE = 5;
+    /** Device word: the device in the low 32 bits, plus these flags. */
+    private static final long USED = 1L << 32;
+    private static final long SIZE_CHANGED = 1L << 33;
+
+    private long[] slots;
     private int mask;
     private int size;
 
@@ -35,13 +36,7 @@ final class KeyBalanceTable {
     }
 
     private void allocate(int capacity) {
-        devices = new int[capacity];
-        ids = new long[capacity];
-        used = new boolean[capacity];
-        allocs = new long[capacity];
-        frees = new long[capacity];
-        firstSizes = new long[capacity];
-        sizeChanged = new boolean[capacity];
+        slots = new long[STRIDE * capacity];
         mask = capacity - 1;
     }
 
@@ -50,12 +45,18 @@ final class KeyBalanceTable {
         return (int) (h ^ (h >>> 32));
     }
 
-    /** The slot of the key, inserted with zero tallies if new. */
+    /** The base index of the key's slot, inserted with zero tallies if new. */
     private int slot(int device, long id) {
+        long word = USED | (device & 0xFFFFFFFFL);
         int i = hash(device, id) & mask;
-        while (used[i]) {
-            if (ids[i] == id && devices[i] == device) {
-                return i;
+        while (true) {
+            int base = STRIDE * i;
+            long w = slots[base + 1];
+            if ((w & USED) == 0) {
+                break;
+            }
+            if (slots[base] == id && (w & ~SIZE_CHANGED) == word) {
+                return base;
             }
             i = (i + 1) & mask;
         }
@@ -63,54 +64,43 @@ final class KeyBalanceTable {
             grow();
             return slot(device, id);
         }
-        used[i] = true;
-        devices[i] = device;
-        ids[i] = id;
+        int base = STRIDE * i;
+        slots[base] = id;
+        slots[base + 1] = word;
         size++;
-        return i;
+        return base;
     }
 
     private void grow() {
-        int[] oldDevices = devices;
-        long[] oldIds = ids;
-        boolean[] oldUsed = used;
-        long[] oldAllocs = allocs;
-        long[] oldFrees = frees;
-        long[] oldFirst = firstSizes;
-        boolean[] oldChanged = sizeChanged;
-        allocate(oldUsed.length * 2);
-        for (int j = 0; j < oldUsed.length; j++) {
-            if (oldUsed[j]) {
-                int i = hash(oldDevices[j], oldIds[j]) & mask;
-                while (used[i]) {
+        long[] old = slots;
+        allocate((mask + 1) * 2);
+        for (int j = 0; j < old.length; j += STRIDE) {
+            if ((old[j + 1] & USED) != 0) {
+                int i = hash((int) old[j + 1], old[j]) & mask;
+                while ((slots[STRIDE * i + 1] & USED) != 0) {
                     i = (i + 1) & mask;
                 }
-                used[i] = true;
-                devices[i] = oldDevices[j];
-                ids[i] = oldIds[j];
-                allocs[i] = oldAllocs[j];
-                frees[i] = oldFrees[j];
-                firstSizes[i] = oldFirst[j];
-                sizeChanged[i] = oldChanged[j];
+                System.arraycopy(old, j, slots, STRIDE * i, STRIDE);
             }
         }
     }
 
     /** One ALLOC line of the key: the first fixes the size, a later one of another size marks a change. */
     void alloc(int device, long id, long bytes) {
-        int i = slot(device, id);
-        if (allocs[i] == 0) {
-            firstSizes[i] = bytes;
-        } else if (firstSizes[i] != bytes) {
-            sizeChanged[i] = true;
+        int b = slot(device, id);
+        long[] s = slots;
+        if (s[b + 2] == 0) {
+            s[b + 4] = bytes;
+        } else if (s[b + 4] != bytes) {
+            s[b + 1] |= SIZE_CHANGED;
         }
-        allocs[i]++;
+        s[b + 2]++;
     }
 
     /** One FREE line (or unknown-FREE warning) of the key. */
     void free(int device, long id) {
-        int i = slot(device, id); // first: slot() may grow, i.e. replace, the arrays
-        frees[i]++;
+        int b = slot(device, id); // first: slot() may grow, i.e. replace, the array
+        slots[b + 3]++;
     }
 
     /** Keys tallied. */
@@ -122,9 +112,11 @@ final class KeyBalanceTable {
     List<KeyBalance> sorted() {
         KeyBalance[] out = new KeyBalance[size];
         int n = 0;
-        for (int i = 0; i < used.length; i++) {
-            if (used[i]) {
-                out[n++] = new KeyBalance(devices[i], ids[i], allocs[i], frees[i], firstSizes[i], sizeChanged[i]);
+        long[] s = slots;
+        for (int b = 0; b < s.length; b += STRIDE) {
+            long w = s[b + 1];
+            if ((w & USED) != 0) {
+                out[n++] = new KeyBalance((int) w, s[b], s[b + 2], s[b + 3], s[b + 4], (w & SIZE_CHANGED) != 0);
             }
         }
         Arrays.sort(out, ORDER);

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
  * A hash map from a {@link BufferKey}'s two fields to a value, without key objects: the storage of
  * {@code std::unordered_map<BufferKey, BufferInfo> allocations_} in {@link AllocationServer}.
  *
- * <p>Open addressing with linear probing over parallel arrays; removal shifts later entries of the probe run back
+ * <p>Open addressing with linear probing; a slot's buffer id and device sit side by side in one {@code long[]} (one
+ * cache line to compare a key), values in a parallel array; removal shifts later entries of the probe run back
  * (no tombstones). The hash is {@link BufferKey#hashCode()}'s 64-bit mix. Iteration order is unspecified (as the
  * C++ map's), so whatever is printed must be sorted. Not thread-safe: the server guards it with its lock.
  *
@@ -16,8 +17,8 @@ import java.util.function.Consumer;
  */
 final class KeyTable<V> {
 
-    private int[] devices;
-    private long[] ids;
+    /** Slot i: buffer id at {@code 2i}, device at {@code 2i + 1}. */
+    private long[] keys;
     private Object[] values;
     private int mask;
     private int size;
@@ -27,8 +28,7 @@ final class KeyTable<V> {
     }
 
     private void allocate(int capacity) {
-        devices = new int[capacity];
-        ids = new long[capacity];
+        keys = new long[2 * capacity];
         values = new Object[capacity];
         mask = capacity - 1;
     }
@@ -38,10 +38,24 @@ final class KeyTable<V> {
         return (int) (h ^ (h >>> 32));
     }
 
+    private boolean at(int i, int device, long id) {
+        return keys[2 * i] == id && keys[2 * i + 1] == device;
+    }
+
+    private void set(int i, int device, long id, Object value) {
+        keys[2 * i] = id;
+        keys[2 * i + 1] = device;
+        values[i] = value;
+    }
+
+    private int homeOf(int i) {
+        return hash((int) keys[2 * i + 1], keys[2 * i]) & mask;
+    }
+
     private int indexOf(int device, long id) {
         int i = hash(device, id) & mask;
         while (values[i] != null) {
-            if (ids[i] == id && devices[i] == device) {
+            if (at(i, device, id)) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -60,15 +74,13 @@ final class KeyTable<V> {
     void put(int device, long id, V value) {
         int i = hash(device, id) & mask;
         while (values[i] != null) {
-            if (ids[i] == id && devices[i] == device) {
+            if (at(i, device, id)) {
                 values[i] = value;
                 return;
             }
             i = (i + 1) & mask;
         }
-        devices[i] = device;
-        ids[i] = id;
-        values[i] = value;
+        set(i, device, id, value);
         size++;
         if (size > (mask + 1) / 2) {
             grow();
@@ -76,19 +88,18 @@ final class KeyTable<V> {
     }
 
     private void grow() {
-        int[] oldDevices = devices;
-        long[] oldIds = ids;
+        long[] oldKeys = keys;
         Object[] oldValues = values;
         allocate(oldValues.length * 2);
         for (int j = 0; j < oldValues.length; j++) {
             if (oldValues[j] != null) {
-                int i = hash(oldDevices[j], oldIds[j]) & mask;
+                int device = (int) oldKeys[2 * j + 1];
+                long id = oldKeys[2 * j];
+                int i = hash(device, id) & mask;
                 while (values[i] != null) {
                     i = (i + 1) & mask;
                 }
-                devices[i] = oldDevices[j];
-                ids[i] = oldIds[j];
-                values[i] = oldValues[j];
+                set(i, device, id, oldValues[j]);
             }
         }
     }
@@ -109,12 +120,10 @@ final class KeyTable<V> {
             if (values[j] == null) {
                 break;
             }
-            int home = hash(devices[j], ids[j]) & mask;
+            int home = homeOf(j);
             boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!stays) {
-                devices[hole] = devices[j];
-                ids[hole] = ids[j];
-                values[hole] = values[j];
+                set(hole, (int) keys[2 * j + 1], keys[2 * j], values[j]);
                 hole = j;
             }
         }
