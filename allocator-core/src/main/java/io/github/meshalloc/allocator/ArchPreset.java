@@ -32,6 +32,9 @@ public enum ArchPreset {
     /** HAL L1 alignment on both architectures (max of NOC L1 read and write alignment). */
     public static final long L1_ALIGNMENT = 16;
 
+    /** Every preset, in declaration order. */
+    static final List<ArchPreset> ALL = List.of(values());
+
     private final int numDramChannels;
     private final long dramBankSize;
     private final boolean alternatingDramOffsets;
@@ -43,6 +46,7 @@ public enum ArchPreset {
     private final long workerL1Size;
     private final int computeColumns;
     private final int computeRows;
+    private final BankLayout bankLayout;
 
     ArchPreset(int numDramChannels, long dramBankSize, boolean alternatingDramOffsets, long dramAlignment,
                long dramUnreservedBase, long l1UnreservedBase, int workerColumns, int workerRows, long workerL1Size,
@@ -58,6 +62,15 @@ public enum ArchPreset {
         this.workerL1Size = workerL1Size;
         this.computeColumns = computeColumns;
         this.computeRows = computeRows;
+        this.bankLayout = BankLayout.of(config());
+    }
+
+    /**
+     * The bank layout of every config this preset hands out (computed once; {@link BankLayout#forConfig} finds it for
+     * those configs and their {@code with...} copies).
+     */
+    public BankLayout bankLayout() {
+        return bankLayout;
     }
 
     /** HAL DRAM alignment (32 on Wormhole, 64 on Blackhole). */

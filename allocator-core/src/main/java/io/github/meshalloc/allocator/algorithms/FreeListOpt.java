@@ -70,7 +70,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
 
     /** Class lists shorter than this are searched linearly on insert, longer ones by lower bound. */
     private static final int LINEAR_INSERT_LIMIT = 30;
-    private static final int INITIAL_BLOCK_CAPACITY = 64;
+    /**
+     * First capacity of the metablock table, the dead-slot stack and a class list. Small: a mesh open builds four free
+     * lists per allocator and most hold a handful of blocks for their whole life; the arrays double when full.
+     */
+    private static final int INITIAL_BLOCK_CAPACITY = 8;
     private static final int INITIAL_BUCKET_CAPACITY = 10;
     private static final int NONE = -1;
     /** Shared storage of an empty bucket or class list (zero length, so nothing is ever written to it). */
