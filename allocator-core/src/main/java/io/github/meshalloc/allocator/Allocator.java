@@ -418,6 +418,16 @@ public final class Allocator {
         }
     }
 
+    /** Whether the manager of {@code type} holds no address ({@link #getAllocatedAddresses} empty), in O(1). */
+    public boolean holdsNoAddress(BufferType type) {
+        mutex.lock();
+        try {
+            return manager(type).holdsNoAddress();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
     /** Everything observable about this allocator now (see {@link AllocatorSnapshot}). */
     public AllocatorSnapshot snapshot() {
         return locked(() -> {

@@ -46,6 +46,11 @@ public enum ArchPreset {
     private final long workerL1Size;
     private final int computeColumns;
     private final int computeRows;
+    // Immutable parts of every config this preset hands out, shared by them (so BankLayout.forConfig finds the
+    // preset's layout by identity).
+    private final List<Long> dramBankOffsets;
+    private final CoreRangeSet workerGrid;
+    private final CoreRangeSet computeGrid;
     private final BankLayout bankLayout;
 
     ArchPreset(int numDramChannels, long dramBankSize, boolean alternatingDramOffsets, long dramAlignment,
@@ -62,6 +67,13 @@ public enum ArchPreset {
         this.workerL1Size = workerL1Size;
         this.computeColumns = computeColumns;
         this.computeRows = computeRows;
+        List<Long> offsets = new ArrayList<>(numDramChannels);
+        for (int channel = 0; channel < numDramChannels; channel++) {
+            offsets.add(alternatingDramOffsets && channel % 2 == 1 ? dramBankSize : 0L);
+        }
+        this.dramBankOffsets = List.copyOf(offsets);
+        this.workerGrid = CoreRangeSet.of(CoreRange.grid(workerColumns, workerRows));
+        this.computeGrid = CoreRangeSet.of(CoreRange.grid(computeColumns, computeRows));
         this.bankLayout = BankLayout.of(config());
     }
 
@@ -88,15 +100,9 @@ public enum ArchPreset {
      * {@code generate_config} does (reference 3 steps 4-5).
      */
     public AllocatorConfig config(long traceRegionSize, long l1SmallSize) {
-        List<Long> offsets = new ArrayList<>(numDramChannels);
-        for (int channel = 0; channel < numDramChannels; channel++) {
-            offsets.add(alternatingDramOffsets && channel % 2 == 1 ? dramBankSize : 0L);
-        }
-        return new AllocatorConfig(numDramChannels, dramBankSize, offsets, dramUnreservedBase, dramAlignment,
-                l1UnreservedBase, CoreRangeSet.of(CoreRange.grid(workerColumns, workerRows)), workerL1Size,
-                roundUp(l1SmallSize, dramAlignment), roundUp(traceRegionSize, dramAlignment),
-                CoreRangeSet.of(CoreRange.grid(computeColumns, computeRows)), Collections.emptyList(), L1_ALIGNMENT,
-                false);
+        return new AllocatorConfig(numDramChannels, dramBankSize, dramBankOffsets, dramUnreservedBase, dramAlignment,
+                l1UnreservedBase, workerGrid, workerL1Size, roundUp(l1SmallSize, dramAlignment),
+                roundUp(traceRegionSize, dramAlignment), computeGrid, Collections.emptyList(), L1_ALIGNMENT, false);
     }
 
     private static long roundUp(long value, long alignment) {

@@ -3,9 +3,10 @@ package io.github.meshalloc.allocator;
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSortedMap;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The bank descriptors an {@link Allocator} derives from its {@link AllocatorConfig}: which bank id sits at which DRAM
@@ -65,19 +66,44 @@ public record BankLayout(List<Long> dramBankOffsets, CoreRangeSet computeGrid, L
         List<Integer> bankIds = config.l1BankRemap().isEmpty()
                 ? StdShuffle.shuffledIds(computeCores.size(), 0)
                 : config.l1BankRemap();
-        Map<Integer, CoreCoord> bankToCore = new HashMap<>(2 * computeCores.size());
-        ImmutableMap.Builder<CoreCoord, List<Integer>> coreToBanks =
-                ImmutableMap.builderWithExpectedSize(computeCores.size());
+        int n = computeCores.size();
+        // Core indices sorted by bank id: (id << 32 | k) sorts by the signed id, then k. The maps below are then
+        // filled in key order, which their builders' sort handles in one linear pass.
+        long[] byBank = new long[n];
+        for (int k = 0; k < n; k++) {
+            byBank[k] = ((long) bankIds.get(k) << 32) | k;
+        }
+        Arrays.sort(byBank);
+        for (int i = 1; i < n; i++) {
+            if ((int) (byBank[i] >> 32) == (int) (byBank[i - 1] >> 32)) {
+                throw duplicateBankId(bankIds);
+            }
+        }
+        ImmutableSortedMap.Builder<Integer, CoreCoord> bankToCore = ImmutableSortedMap.naturalOrder();
         ImmutableSortedMap.Builder<Integer, Long> l1 = ImmutableSortedMap.naturalOrder();
-        for (int k = 0; k < computeCores.size(); k++) {
-            int bankId = bankIds.get(k);
-            Preconditions.checkArgument(bankToCore.put(bankId, computeCores.get(k)) == null,
-                    "L1 bank id %s is given to two cores; bank ids must be distinct", bankId);
-            coreToBanks.put(computeCores.get(k), List.of(bankId));
+        for (long entry : byBank) {
+            int bankId = (int) (entry >> 32);
+            bankToCore.put(bankId, computeCores.get((int) entry));
             l1.put(bankId, 0L);
         }
+        ImmutableMap.Builder<CoreCoord, List<Integer>> coreToBanks = ImmutableMap.builderWithExpectedSize(n);
+        for (int k = 0; k < n; k++) {
+            coreToBanks.put(computeCores.get(k), List.of(bankIds.get(k)));
+        }
         return new BankLayout(config.dramBankOffsets(), config.computeGrid(), config.l1BankRemap(), dram.build(),
-                ImmutableSortedMap.copyOf(bankToCore), coreToBanks.buildOrThrow(), l1.build());
+                bankToCore.buildOrThrow(), coreToBanks.buildOrThrow(), l1.buildOrThrow());
+    }
+
+    /** The error for the first core (in core order) whose bank id an earlier core already has. */
+    private static IllegalArgumentException duplicateBankId(List<Integer> bankIds) {
+        Set<Integer> seen = new HashSet<>();
+        for (int bankId : bankIds) {
+            if (!seen.add(bankId)) {
+                return new IllegalArgumentException(
+                        "L1 bank id " + bankId + " is given to two cores; bank ids must be distinct");
+            }
+        }
+        throw new AssertionError("no duplicate bank id in " + bankIds);
     }
 
     /**
@@ -100,7 +126,13 @@ public record BankLayout(List<Long> dramBankOffsets, CoreRangeSet computeGrid, L
 
     /** Whether this layout is the one {@code config} derives (it agrees on the three input fields). */
     public boolean derivesFrom(AllocatorConfig config) {
-        return dramBankOffsets.equals(config.dramBankOffsets()) && computeGrid.equals(config.computeGrid())
-                && l1BankRemap.equals(config.l1BankRemap());
+        // Cheapest first: a preset's remap is empty, a sub-device's is not.
+        return same(l1BankRemap, config.l1BankRemap()) && same(computeGrid, config.computeGrid())
+                && same(dramBankOffsets, config.dramBankOffsets());
+    }
+
+    /** Equality with the identity shortcut (a preset's configs share their grid and offset list instances). */
+    private static boolean same(Object a, Object b) {
+        return a == b || a.equals(b);
     }
 }

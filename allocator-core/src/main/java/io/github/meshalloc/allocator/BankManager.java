@@ -3,6 +3,7 @@ package io.github.meshalloc.allocator;
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.Ordering;
 import com.google.common.math.LongMath;
 import io.github.meshalloc.allocator.algorithms.AddressRange;
 import io.github.meshalloc.allocator.algorithms.FreeListOpt;
@@ -84,7 +85,8 @@ public final class BankManager {
         validateNumBanks(bankIdToBankOffset.size(), bufferType, disableInterleaved);
         this.bufferType = bufferType;
         // A layout's map is already an ImmutableSortedMap and is kept as is (shared, never copied per manager).
-        this.bankIdToBankOffset = ImmutableSortedMap.copyOf(bankIdToBankOffset);
+        this.bankIdToBankOffset = bankIdToBankOffset instanceof ImmutableSortedMap<Integer, Long> sorted
+                && sorted.comparator() == Ordering.natural() ? sorted : ImmutableSortedMap.copyOf(bankIdToBankOffset);
         this.interleavedAddressLimit = interleavedAddressLimit;
         this.alignmentBytes = alignmentBytes;
         this.dependencies = dependencies;
