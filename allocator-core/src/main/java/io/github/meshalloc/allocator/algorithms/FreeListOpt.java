@@ -120,6 +120,13 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * class list is sorted by address; the shortcuts that rely on this are taken only then.
      */
     private boolean freeListsTrusted;
+    /**
+     * True until a shrink or reset since the last {@link #clear()}: only those can leave a next link
+     * naming a dead slot, and only such a link can close a cycle (see {@link #shrinkSize}). While it is
+     * true, {@link #deallocate} takes the plain path; afterwards it checks the links before it changes
+     * anything ({@link #deallocateCheckingLinks}).
+     */
+    private boolean linksTrusted;
     /** Test seam: when set, the lists are never trusted and the literal C++ searches always run. */
     private boolean shortcutsDisabled;
 
@@ -265,6 +272,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         Arrays.fill(freeByClassLength, 0);
         nonEmptyClasses = 0;
         freeListsTrusted = !shortcutsDisabled;
+        linksTrusted = true;
         int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
         insertIntoSizeClass(first);
     }
@@ -563,14 +571,74 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * that leftover value (0 if it never held one).
      *
      * <p>After a corrupting {@link #shrinkSize} the next links can form a cycle of free blocks, and the
-     * C++ walk for the lowest occupied address never ends. This model runs the walk first, on the links as
-     * the merges will leave them, and throws instead, before changing anything.
+     * C++ walk for the lowest occupied address never ends. Once a shrink or reset has run since the last
+     * clear, this model runs the walk first, on the links as the merges will leave them. On a cycle it
+     * throws instead, before changing anything.
      *
      * @throws CorruptedFreeListException when the walk for the lowest occupied address would never end:
      *                                    the block table was corrupted earlier; nothing has been changed
      */
     @Override
     public void deallocate(long absoluteAddress) {
+        if (!linksTrusted) {
+            deallocateCheckingLinks(absoluteAddress);
+            return;
+        }
+        long address = absoluteAddress - offsetBytes;
+        if (bucketLength == null) {
+            return;
+        }
+        int bucket = bucketOf(address);
+        int entry = findInBucket(bucket, address);
+        if (entry == NONE) {
+            return;
+        }
+        int block = bucketBlock[bucket][entry];
+        removeFromBucketAt(bucket, entry);
+        blockAllocated[block] = false;
+        int prev = blockPrev[block];
+        int next = blockNext[block];
+
+        if (prev != NONE && !blockAllocated[prev]) {
+            removeFromSizeClass(prev);
+            blockSize[prev] += blockSize[block];
+            blockNext[prev] = next;
+            if (next != NONE) {
+                blockPrev[next] = prev;
+            }
+            retireMetaBlock(block);
+            block = prev;
+        }
+        if (next != NONE && !blockAllocated[next]) {
+            removeFromSizeClass(next);
+            blockSize[block] += blockSize[next];
+            int nextNext = blockNext[next];
+            blockNext[block] = nextNext;
+            if (nextNext != NONE) {
+                blockPrev[nextNext] = block;
+            }
+            retireMetaBlock(next);
+        }
+
+        if (Long.compareUnsigned(address, lowestRelative) <= 0) {
+            // Links without a shrink or reset form one chain without cycles: the walk ends.
+            lowestPresent = false;
+            for (int current = blockNext[block]; current != NONE; current = blockNext[current]) {
+                if (blockAllocated[current]) {
+                    lowestRelative = blockAddress[current];
+                    lowestPresent = true;
+                    break;
+                }
+            }
+        }
+        insertIntoSizeClass(block);
+    }
+
+    /**
+     * {@link #deallocate} once a shrink or reset may have corrupted the links: the walk for the lowest
+     * occupied address runs first, so that a cycle throws before anything has changed.
+     */
+    private void deallocateCheckingLinks(long absoluteAddress) {
         long address = absoluteAddress - offsetBytes;
         if (bucketLength == null) {
             return;
@@ -755,6 +823,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             throw new TtFatalException("Shrink size " + Long.toUnsignedString(newBottom)
                     + " does not align with any block. This must be a bug");
         }
+        linksTrusted = false;
         removeFromSizeClass(toShrink);
         blockSize[toShrink] -= shrinkSizeBytes;
         maxSizeBytes -= shrinkSizeBytes;
@@ -796,6 +865,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         if (lowest == NONE) {
             throw new TtFatalException("Lowest block not found during reset size");
         }
+        linksTrusted = false;
         if (!blockAllocated[lowest]) {
             removeFromSizeClass(lowest);
             blockSize[lowest] += shrinkSize;
