@@ -124,8 +124,24 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * class list is sorted by address; the shortcuts that rely on this are taken only then.
      */
     private boolean freeListsTrusted;
+    /**
+     * True until a shrink or reset since the last {@link #clear()}: only those can leave a next link
+     * naming a dead slot, and only such a link can close a cycle (see {@link #shrinkSize}). While it is
+     * true, {@link #deallocate} takes the plain path; afterwards it checks the links before it changes
+     * anything ({@link #deallocateCheckingLinks}).
+     */
+    private boolean linksTrusted;
     /** Test seam: when set, the lists are never trusted and the literal C++ searches always run. */
     private boolean shortcutsDisabled;
+
+    /**
+     * Where {@link #availableAddresses} writes its (start, end) pairs, as relative addresses in units
+     * of 2^{@link #unitShift} bytes, before copying the exact number into the result: the buffer stays
+     * in cache between queries, and the copy into fresh memory is one bulk copy that needs no zeroing.
+     */
+    private int[] unitScratch = NO_BLOCKS;
+    /** log2 of the largest power of two dividing the alignment: the unit of {@link #unitScratch}. */
+    private final int unitShift;
 
     // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order. Built on the first
     // allocation: many free lists (L1_SMALL, TRACE, unused sub-device banks) never hold one.
@@ -178,6 +194,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         this.minAllocationSize = minAllocationSize;
         this.alignment = alignment;
         this.alignmentIsPowerOfTwo = Long.bitCount(alignment) == 1;
+        this.unitShift = Long.numberOfTrailingZeros(alignment);
         this.sizeClassCount = sizeClassCountFor(maxSizeBytes);
         this.freeByClass = new int[sizeClassCount][];
         this.freeByClassLength = new int[sizeClassCount];
@@ -261,6 +278,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         Arrays.fill(freeByClassLength, 0);
         nonEmptyClasses = 0;
         freeListsTrusted = !shortcutsDisabled;
+        linksTrusted = true;
         int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
         insertIntoSizeClass(first);
     }
@@ -557,14 +575,32 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * before dereferencing it. When it is empty (possible after an address-limit violation) a release
      * build reads the optional's leftover payload, i.e. the last value it held; this model compares with
      * that leftover value (0 if it never held one).
+     *
+     * <p>After a corrupting {@link #shrinkSize} the next links can form a cycle of free blocks, and the
+     * C++ walk for the lowest occupied address never ends. Once a shrink or reset has run since the last
+     * clear, this model runs the walk first, on the links as the merges will leave them. On a cycle it
+     * throws instead, before changing anything.
+     *
+     * @throws CorruptedFreeListException when the walk for the lowest occupied address would never end:
+     *                                    the block table was corrupted earlier; nothing has been changed
      */
     @Override
     public void deallocate(long absoluteAddress) {
-        long address = absoluteAddress - offsetBytes;
-        int block = removeFromAllocTable(address);
-        if (block == NONE) {
+        if (!linksTrusted) {
+            deallocateCheckingLinks(absoluteAddress);
             return;
         }
+        long address = absoluteAddress - offsetBytes;
+        if (bucketLength == null) {
+            return;
+        }
+        int bucket = bucketOf(address);
+        int entry = findInBucket(bucket, address);
+        if (entry == NONE) {
+            return;
+        }
+        int block = bucketBlock[bucket][entry];
+        removeFromBucketAt(bucket, entry);
         blockAllocated[block] = false;
         int prev = blockPrev[block];
         int next = blockNext[block];
@@ -591,6 +627,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
 
         if (Long.compareUnsigned(address, lowestRelative) <= 0) {
+            // Links without a shrink or reset form one chain without cycles: the walk ends.
             lowestPresent = false;
             for (int current = blockNext[block]; current != NONE; current = blockNext[current]) {
                 if (blockAllocated[current]) {
@@ -601,6 +638,125 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             }
         }
         insertIntoSizeClass(block);
+    }
+
+    /**
+     * {@link #deallocate} once a shrink or reset may have corrupted the links: the walk for the lowest
+     * occupied address runs first, so that a cycle throws before anything has changed.
+     */
+    private void deallocateCheckingLinks(long absoluteAddress) {
+        long address = absoluteAddress - offsetBytes;
+        if (bucketLength == null) {
+            return;
+        }
+        int bucket = bucketOf(address);
+        int entry = findInBucket(bucket, address);
+        if (entry == NONE) {
+            return;
+        }
+        int block = bucketBlock[bucket][entry];
+        int prev = blockPrev[block];
+        int next = blockNext[block];
+        // The walk that recomputes the lowest occupied address runs first, on the links as the merges
+        // below will leave them, so that a corrupted table throws before anything has changed.
+        boolean recomputeLowest = Long.compareUnsigned(address, lowestRelative) <= 0;
+        int lowestBlock = recomputeLowest ? firstAllocatedAfterFree(block, prev, next, absoluteAddress) : NONE;
+        removeFromBucketAt(bucket, entry);
+        blockAllocated[block] = false;
+
+        if (prev != NONE && !blockAllocated[prev]) {
+            removeFromSizeClass(prev);
+            blockSize[prev] += blockSize[block];
+            blockNext[prev] = next;
+            if (next != NONE) {
+                blockPrev[next] = prev;
+            }
+            retireMetaBlock(block);
+            block = prev;
+        }
+        if (next != NONE && !blockAllocated[next]) {
+            removeFromSizeClass(next);
+            blockSize[block] += blockSize[next];
+            int nextNext = blockNext[next];
+            blockNext[block] = nextNext;
+            if (nextNext != NONE) {
+                blockPrev[nextNext] = block;
+            }
+            retireMetaBlock(next);
+        }
+
+        if (recomputeLowest) {
+            lowestPresent = lowestBlock != NONE;
+            if (lowestPresent) {
+                lowestRelative = blockAddress[lowestBlock];
+            }
+        }
+        insertIntoSizeClass(block);
+    }
+
+    /**
+     * The block at which the C++ {@code deallocate} stops its walk up the next links to recompute the
+     * lowest occupied address: the first allocated block after the merged block, or {@link #NONE}.
+     * It is computed on the current table before the merges change it, through the at most two next
+     * links the merges will rewrite (with the freed block already counted as free). Read in the
+     * order {@link #deallocate} writes them, the overlay gives the same links even when corrupted
+     * links make the neighbours coincide.
+     *
+     * <p>The walk visits metablock slots only. Once it has made more steps than there are slots, it
+     * has come back to a slot it already visited, and the C++ loop would never end. This method then
+     * throws (see {@link CorruptedFreeListException}; whether the C++ does the same is discussed at
+     * {@link #shrinkSize}).
+     */
+    private int firstAllocatedAfterFree(int block, int prev, int next, long absoluteAddress) {
+        int merged = block;
+        int rewrittenA = NONE;
+        int linkA = NONE;
+        if (prev != NONE && (prev == block || !blockAllocated[prev])) {
+            merged = prev;
+            rewrittenA = prev;
+            linkA = next;
+        }
+        int rewrittenB = NONE;
+        int linkB = NONE;
+        if (next != NONE && (next == block || !blockAllocated[next])) {
+            rewrittenB = merged;
+            linkB = next == rewrittenA ? linkA : blockNext[next];
+        }
+        int current = merged == rewrittenB ? linkB : merged == rewrittenA ? linkA : blockNext[merged];
+        for (int steps = 0; current != NONE; steps++) {
+            if (current != block && blockAllocated[current]) {
+                return current;
+            }
+            if (steps == blockCount) {
+                throw linkCycle(absoluteAddress, block, merged, rewrittenA, linkA, rewrittenB, linkB);
+            }
+            current = current == rewrittenB ? linkB : current == rewrittenA ? linkA : blockNext[current];
+        }
+        return NONE;
+    }
+
+    /** The exception for a walk of {@link #firstAllocatedAfterFree} that found a cycle; lists the cycle. */
+    private CorruptedFreeListException linkCycle(long absoluteAddress, int block, int merged, int rewrittenA,
+                                                int linkA, int rewrittenB, int linkB) {
+        List<Integer> path = new ArrayList<>();
+        boolean[] seen = new boolean[blockCount];
+        int current = merged;
+        while (!seen[current]) {
+            seen[current] = true;
+            path.add(current);
+            current = current == rewrittenB ? linkB : current == rewrittenA ? linkA : blockNext[current];
+        }
+        StringBuilder links = new StringBuilder();
+        for (int id : path) {
+            links.append(id).append(" -> ");
+        }
+        links.append(current);
+        return new CorruptedFreeListException("deallocate(" + Long.toUnsignedString(absoluteAddress) + ") of block "
+                + block + ": the next links after the merged block " + merged + " form a cycle of free blocks ("
+                + links + ", with no allocated block on it). tt-metal's FreeListOpt::deallocate loops forever here,"
+                + " walking them for the lowest occupied address. Nothing has been changed. The links were corrupted"
+                + " by an earlier shrinkSize that retired a block while its lower neighbour still linked to it"
+                + " (shrink size now " + Long.toUnsignedString(shrinkSize) + ")", current);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -623,6 +779,22 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * @param bottomUp        must be true
      * @throws TtFatalException with the C++ message when the shrink is not possible
      */
+    // Faithful, not a meshalloc bug: a shrink can corrupt the block table, in tt-metal's
+    // FreeListOpt::shrink_size (free_list_opt.cpp, newest stored version and mid-2025 alike) exactly as
+    // here. The scan stops at the first FREE metablock, in index order, that contains the new bottom.
+    // Allocated metablocks with a higher index are never checked, even when they lie below the new
+    // bottom. Slot reuse makes that common: top-down carving and merges give a low slot to a block
+    // above a high slot. The taken block is then shrunk by the full amount:
+    //  - if it did not start at the old bottom, its size can wrap around 2^64 and its address move past
+    //    the arena. available_addresses then returns a pair with end < start
+    //    (FreeListOptCorruptionTest, 4 calls);
+    //  - if it shrinks to size 0, its slot is retired with only its successor's prev fixed. Its
+    //    predecessor's next still names the dead slot. Reusing the slot can make it its own neighbour, and
+    //    the walk for the lowest occupied address in FreeListOpt::deallocate then loops forever
+    //    (FreeListOptCorruptionTest, 15 calls from a random sequence; each step traced against the C++).
+    // This model keeps those states, because the addresses it hands out must stay the C++ ones. It
+    // throws CorruptedFreeListException only where the C++ would loop forever (deallocate) or return a
+    // pair that an AddressRange cannot hold (availableAddresses, allocatedAddresses).
     @Override
     public void shrinkSize(long shrinkSizeBytes, boolean bottomUp) {
         checkArgument(shrinkSizeBytes >= 0, "shrinkSizeBytes must be >= 0, got %s", shrinkSizeBytes);
@@ -657,6 +829,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             throw new TtFatalException("Shrink size " + Long.toUnsignedString(newBottom)
                     + " does not align with any block. This must be a bug");
         }
+        linksTrusted = false;
         removeFromSizeClass(toShrink);
         blockSize[toShrink] -= shrinkSizeBytes;
         maxSizeBytes -= shrinkSizeBytes;
@@ -698,6 +871,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         if (lowest == NONE) {
             throw new TtFatalException("Lowest block not found during reset size");
         }
+        linksTrusted = false;
         if (!blockAllocated[lowest]) {
             removeFromSizeClass(lowest);
             blockSize[lowest] += shrinkSize;
@@ -735,9 +909,18 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      *
      * <p>Like the C++ {@code std::vector<std::pair<DeviceAddr, DeviceAddr>>}, the ranges are stored as
      * (start, end) pairs in one array; the returned list is unmodifiable and makes each
-     * {@link AddressRange} when it is read.
+     * {@link AddressRange} when it is read. The pairs are relative addresses in units of the alignment's
+     * largest power-of-two factor, in an {@code int[]}, whenever they fit (arenas up to 2^32 units, that
+     * is 256 GiB at 64 B, with no block moved off the alignment). Otherwise they are bytes in a
+     * {@code long[]}. The query writes them into a buffer the free list keeps, then copies the exact
+     * number into the result. Most of the query's time is writing the result into fresh heap memory,
+     * so halving its size is what makes it faster.
      *
      * <p>Models {@code FreeListOpt::available_addresses} (reference 6.7, late-2025: absolute).
+     *
+     * @throws CorruptedFreeListException at the first fitting block whose absolute range ends below its
+     *                                    start (a size or address wrapped by an earlier corruption;
+     *                                    the C++ returns that pair as it is)
      */
     @Override
     public List<AddressRange> availableAddresses(long sizeBytes) {
@@ -748,27 +931,87 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         for (long rest = classes; rest != 0; rest &= rest - 1) {
             candidates += freeByClassLength[Long.numberOfTrailingZeros(rest)];
         }
-        long[] pairs = new long[2 * candidates];
-        int count = 0;
+        int[] units = unitScratch;
+        if (units.length < 2 * candidates) {
+            units = growUnitScratch(candidates);
+        }
+        long[] addresses = blockAddress;
+        long[] sizes = blockSize;
+        int shift = unitShift;
+        long bits = 0;
+        int n = 0;
         for (long rest = classes; rest != 0; rest &= rest - 1) {
             int c = Long.numberOfTrailingZeros(rest);
             int[] list = freeByClass[c];
-            for (int j = 0; j < freeByClassLength[c]; j++) {
+            int length = Math.min(freeByClassLength[c], list.length);
+            for (int j = 0; j < length; j++) {
                 int block = list[j];
-                long size = blockSize[block];
+                long size = sizes[block];
                 if (Long.compareUnsigned(size, request) >= 0) {
-                    long start = blockAddress[block] + offsetBytes;
+                    long start = addresses[block];
                     long end = start + size;
-                    if (Long.compareUnsigned(start, end) > 0) {
-                        new AddressRange(start, end); // throws, as building the range eagerly always did
-                    }
-                    pairs[2 * count] = start;
-                    pairs[2 * count + 1] = end;
-                    count++;
+                    bits |= start | size | end;
+                    units[n] = (int) (start >>> shift);
+                    units[n + 1] = (int) (end >>> shift);
+                    n += 2;
                 }
             }
         }
-        return new AddressRangeList(pairs, count);
+        // Every start, size and end below 2^63 (so no sum wraps, the offset being below 2^63 too), a
+        // multiple of the unit and below 2^32 units: the compact form holds them exactly.
+        if (bits >= 0 && (bits & ((1L << shift) - 1)) == 0 && bits >>> shift >>> 32 == 0) {
+            return new AddressRangeList(offsetBytes, shift, Arrays.copyOf(units, n), null, n >> 1);
+        }
+        return new AddressRangeList(offsetBytes, 0, null, pairsOf(classes, request, n), n >> 1);
+    }
+
+    /**
+     * The relative (start, end) pairs of {@link #availableAddresses} as longs, for a query whose ranges
+     * do not all fit the compact form (an arena of more than 2^32 alignment units, blocks moved off the
+     * alignment by a shrink, or sizes wrapped by a corrupting one). Same blocks, same order; throws at
+     * the first range whose absolute end lies below its start.
+     */
+    private long[] pairsOf(long classes, long request, int n) {
+        long[] pairs = new long[n];
+        int i = 0;
+        for (long rest = classes; rest != 0; rest &= rest - 1) {
+            int c = Long.numberOfTrailingZeros(rest);
+            for (int j = 0; j < freeByClassLength[c]; j++) {
+                int block = freeByClass[c][j];
+                if (Long.compareUnsigned(blockSize[block], request) >= 0) {
+                    long start = blockAddress[block] + offsetBytes;
+                    if (Long.compareUnsigned(start, start + blockSize[block]) > 0) {
+                        throw wrappedRange(block, "available_addresses");
+                    }
+                    pairs[i] = blockAddress[block];
+                    pairs[i + 1] = blockAddress[block] + blockSize[block];
+                    i += 2;
+                }
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * The exception for a block whose absolute range ends below its start: its size (or address) wrapped
+     * past 2^64, which only a corrupting shrink does (see {@link CorruptedFreeListException}).
+     */
+    private CorruptedFreeListException wrappedRange(int block, String function) {
+        long start = blockAddress[block] + offsetBytes;
+        return new CorruptedFreeListException((blockAllocated[block] ? "allocated" : "free") + " block " + block
+                + " at relative address " + Long.toUnsignedString(blockAddress[block]) + " has size "
+                + Long.toUnsignedString(blockSize[block]) + ", so its range ends at "
+                + Long.toUnsignedString(start + blockSize[block]) + ", below its start "
+                + Long.toUnsignedString(start) + " (the block table was corrupted earlier, as by a shrinkSize that"
+                + " shrank a free block not starting at the bottom; shrink size now " + Long.toUnsignedString(shrinkSize)
+                + "). tt-metal's FreeListOpt::"
+                + function + " returns that pair as it is; an AddressRange cannot hold it", block);
+    }
+
+    /** Gives {@link #unitScratch} room for {@code ranges} pairs. */
+    private int[] growUnitScratch(int ranges) {
+        unitScratch = new int[Math.max(2 * ranges, 2 * INITIAL_BLOCK_CAPACITY)];
+        return unitScratch;
     }
 
     /**
@@ -776,13 +1019,20 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * address).
      *
      * <p>Models {@code FreeListOpt::allocated_addresses} (reference 6.7, late-2025).
+     *
+     * @throws CorruptedFreeListException at the first allocated block whose absolute range ends below its
+     *                                    start (only after an earlier corruption)
      */
     public List<AddressRange> allocatedAddresses() {
         List<AddressRange> ranges = new ArrayList<>();
         for (int i = 0; i < blockCount; i++) {
             if (metaBlockLive[i] && blockAllocated[i]) {
                 long start = blockAddress[i] + offsetBytes;
-                ranges.add(new AddressRange(start, start + blockSize[i]));
+                long end = start + blockSize[i];
+                if (Long.compareUnsigned(start, end) > 0) {
+                    throw wrappedRange(i, "allocated_addresses");
+                }
+                ranges.add(new AddressRange(start, end));
             }
         }
         return ranges;
@@ -803,13 +1053,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             return OptionalLong.empty();
         }
         int bucket = bucketOf(address);
-        long[] addresses = bucketAddress[bucket];
-        for (int i = bucketLength[bucket] - 1; i >= 0; i--) {
-            if (addresses[i] == address) {
-                return OptionalLong.of(blockSize[bucketBlock[bucket][i]]);
-            }
-        }
-        return OptionalLong.empty();
+        int entry = findInBucket(bucket, address);
+        return entry == NONE ? OptionalLong.empty() : OptionalLong.of(blockSize[bucketBlock[bucket][entry]]);
     }
 
     /**
@@ -1234,39 +1479,48 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     }
 
     /**
-     * Removes the most recently inserted entry for {@code address} (the C++ searches each bucket from
-     * the back) and returns its block, or {@link #NONE}. Models {@code get_and_remove_from_alloc_table}.
+     * Position in {@code bucket} of the most recently inserted entry for {@code address} (the C++
+     * searches each bucket from the back), or {@link #NONE}.
      */
-    private int removeFromAllocTable(long address) {
-        if (bucketLength == null) {
-            return NONE;
-        }
-        int bucket = bucketOf(address);
+    private int findInBucket(int bucket, long address) {
         long[] addresses = bucketAddress[bucket];
-        int length = bucketLength[bucket];
-        for (int i = length - 1; i >= 0; i--) {
+        for (int i = bucketLength[bucket] - 1; i >= 0; i--) {
             if (addresses[i] == address) {
-                int block = bucketBlock[bucket][i];
-                if (i < length - 1) { // usually the last entry: no System.arraycopy stub call for nothing
-                    System.arraycopy(addresses, i + 1, addresses, i, length - i - 1);
-                    System.arraycopy(bucketBlock[bucket], i + 1, bucketBlock[bucket], i, length - i - 1);
-                }
-                bucketLength[bucket] = length - 1;
-                return block;
+                return i;
             }
         }
         return NONE;
     }
 
+    /** Removes entry {@code entry} of {@code bucket}. With {@link #findInBucket}, models {@code get_and_remove_from_alloc_table}. */
+    private void removeFromBucketAt(int bucket, int entry) {
+        int length = bucketLength[bucket];
+        if (entry < length - 1) { // usually the last entry: no System.arraycopy stub call for nothing
+            System.arraycopy(bucketAddress[bucket], entry + 1, bucketAddress[bucket], entry, length - entry - 1);
+            System.arraycopy(bucketBlock[bucket], entry + 1, bucketBlock[bucket], entry, length - entry - 1);
+        }
+        bucketLength[bucket] = length - 1;
+    }
+
     /**
-     * An unmodifiable list of address ranges held as (start, end) pairs in one array, the layout of
-     * the C++ vector of pairs: the query that fills it makes one array rather than an object per range.
+     * An unmodifiable list of address ranges held as relative (start, end) pairs in one array, the
+     * layout of the C++ vector of pairs: the query that fills it makes one array rather than an object
+     * per range. When every relative address is a multiple of 2^{@code shift} below 2^(32 + shift), the
+     * pairs are stored in units of 2^{@code shift} bytes in an {@code int[]} (unsigned), half the
+     * memory; otherwise as bytes in a {@code long[]}. Each {@link AddressRange} is made when it is read,
+     * with the offset added as the C++ adds it (64-bit wrap-around).
      */
     private static final class AddressRangeList extends AbstractList<AddressRange> implements RandomAccess {
+        private final long offset;
+        private final int shift;
+        private final int[] units;
         private final long[] pairs;
         private final int size;
 
-        AddressRangeList(long[] pairs, int size) {
+        AddressRangeList(long offset, int shift, int[] units, long[] pairs, int size) {
+            this.offset = offset;
+            this.shift = shift;
+            this.units = units;
             this.pairs = pairs;
             this.size = size;
         }
@@ -1274,7 +1528,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         @Override
         public AddressRange get(int index) {
             Objects.checkIndex(index, size);
-            return new AddressRange(pairs[2 * index], pairs[2 * index + 1]);
+            if (units != null) {
+                return new AddressRange(offset + (Integer.toUnsignedLong(units[2 * index]) << shift),
+                        offset + (Integer.toUnsignedLong(units[2 * index + 1]) << shift));
+            }
+            return new AddressRange(offset + pairs[2 * index], offset + pairs[2 * index + 1]);
         }
 
         @Override
