@@ -299,4 +299,56 @@ class SubDeviceManagerTest {
         assertTrue(global.isEmpty());
         assertThrows(IllegalStateException.class, tracker::activeSubDeviceManager);
     }
+
+    // ---- Mutation-testing review ----
+
+    @Test
+    void aDestroyedTrackerRefusesEveryOperation() {
+        long id = createLeftRight(4096);
+        assertFalse(tracker.isDestroyed());
+        assertFalse(tracker.defaultSubDeviceManager().isDestroyed());
+        device.close();
+        assertThrows(IllegalStateException.class, () -> tracker.createSubDeviceManager(
+                List.of(new SubDevice(LEFT)), 4096));
+        assertThrows(IllegalStateException.class, () -> tracker.loadSubDeviceManager(id));
+        assertThrows(IllegalStateException.class, () -> tracker.removeSubDeviceManager(id,
+                io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH));
+        assertThrows(IllegalStateException.class, tracker::defaultSubDeviceManager);
+        assertThrows(IllegalStateException.class, tracker::globalAllocator);
+        assertThrows(IllegalStateException.class, () -> tracker.lowestOccupiedComputeL1Address(List.of()));
+        assertThrows(IllegalStateException.class, () -> tracker.destroy(
+                io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH));
+    }
+
+    @Test
+    void subDeviceIdsOutsideTheManagerAreRefused() {
+        tracker.loadSubDeviceManager(createLeftRight(4096));
+        SubDeviceManager manager = tracker.activeSubDeviceManager();
+        assertTrue(manager.hasAllocator(1));
+        assertFalse(manager.hasAllocator(2));
+        assertFalse(manager.hasAllocator(-1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> manager.allocator(2));
+        assertEquals("sub device id 2 is outside 0..1 of manager " + manager.id(), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> manager.allocator(-1));
+        assertThrows(IllegalArgumentException.class, () -> device.subDeviceCores(2));
+        assertEquals("sub device id -1 is outside 0..1", assertThrows(IllegalArgumentException.class,
+                () -> device.subDeviceCores(-1)).getMessage());
+        assertEquals(RIGHT, device.subDeviceCores(1));
+    }
+
+    @Test
+    void destroyClearsALocalAllocatorBackToItsInitialState() {
+        long id = createLeftRight(8192);
+        tracker.loadSubDeviceManager(id);
+        SubDeviceManager manager = tracker.activeSubDeviceManager();
+        Allocator local = manager.allocator(0);
+        String fresh = local.dumpMemoryBlocks(BufferType.L1);
+        Buffer buffer = onSubDevice(0, block(0, 0, 1, 1), 2048);
+        assertFalse(fresh.equals(local.dumpMemoryBlocks(BufferType.L1)));
+        device.close();
+        // clear() first (reference 12.1): one free block in metablock 0 and no retired slots, exactly as built,
+        // rather than the coalesced table a plain deallocation would leave.
+        assertEquals(AllocationStatus.DEALLOCATED, buffer.allocationStatus());
+        assertEquals(fresh, local.dumpMemoryBlocks(BufferType.L1));
+    }
 }
