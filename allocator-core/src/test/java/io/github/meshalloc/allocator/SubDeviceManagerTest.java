@@ -351,4 +351,30 @@ class SubDeviceManagerTest {
         assertEquals(AllocationStatus.DEALLOCATED, buffer.allocationStatus());
         assertEquals(fresh, local.dumpMemoryBlocks(BufferType.L1));
     }
+
+    @Test
+    void aBufferOnTheDefaultManagersSubDeviceCannotBeFreedUnderAnotherManager() {
+        // Switching away from the default manager is not refused for its allocations, so a buffer created on its
+        // sub-device 0 can outlive the switch; freeing it then trips the sub-device-manager check.
+        Buffer onDefault = onSubDevice(0, block(0, 0, 1, 1), 2048);
+        long id = createLeftRight(4096);
+        tracker.loadSubDeviceManager(id);
+        TtFatalException e = assertThrows(TtFatalException.class, onDefault::deallocate);
+        assertTrue(e.getMessage().contains("that created this buffer is no longer active"), e.getMessage());
+        assertEquals(AllocationStatus.ALLOCATED, onDefault.allocationStatus());
+        tracker.clearLoadedSubDeviceManager();
+        onDefault.deallocate();
+        assertEquals(AllocationStatus.DEALLOCATED, onDefault.allocationStatus());
+    }
+
+    @Test
+    void aManagerIsDestroyedOnceAndNeedsANonNegativeLocalSize() {
+        assertEquals("local L1 size -16 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> tracker.createSubDeviceManager(List.of(new SubDevice(LEFT)), -16)).getMessage());
+        SubDeviceManager manager = SubDeviceManager.create(device.context(), global, List.of(new SubDevice(LEFT)), 4096);
+        manager.destroy(io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH);
+        assertTrue(manager.isDestroyed());
+        assertThrows(IllegalStateException.class, () -> manager.destroy(
+                io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH));
+    }
 }

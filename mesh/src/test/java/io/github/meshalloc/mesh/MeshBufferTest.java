@@ -425,4 +425,14 @@ class MeshBufferTest {
         assertEquals("Region must be within buffer: [2048, 10240) exceeds the device-local size 8192", e.getMessage());
         mesh.close();
     }
+
+    @Test
+    void shardsAreCountedAsRowsTimesColumnsOfShards() {
+        MeshShape oneByTwo = new MeshShape(1, 2);
+        // 2 x 2 shards of 32 x 32 on two chips: four shards do not fit.
+        MeshBufferConfig.Sharded four = new MeshBufferConfig.Sharded(64 * 64 * 2, 64, 64, 32, 32,
+                ShardOrientation.ROW_MAJOR);
+        assertThrows(IllegalArgumentException.class, () -> four.validate(oneByTwo));
+        new MeshBufferConfig.Sharded(64 * 32 * 2, 64, 32, 32, 32, ShardOrientation.ROW_MAJOR).validate(oneByTwo);
+    }
 }
