@@ -271,4 +271,20 @@ class ProgramTest {
         }
         mesh.close();
     }
+
+    @Test
+    void kernelBinaryWritesAreReleasedRightAfterTheLoad() {
+        // Under a rule set where a non-owning buffer reports its FREE, each chip's write view reports one as soon
+        // as the binary is loaded: the views are dropped at the end of the load, not kept by the program.
+        GraphTracking tracker = org.mockito.Mockito.mock(GraphTracking.class);
+        CoreRules rules = CoreRules.UPSTREAM.with(io.github.meshalloc.allocator.rules.NonOwningDeallocate.TRACK_AND_MARK);
+        MeshDevice mesh = MeshDevice.open(MeshDeviceConfig.of(new MeshShape(2, 4), ArchPreset.WORMHOLE_B0.config()),
+                new MetalContext(rules, tracker, AllocationReporter.NOOP), MeshRules.UPSTREAM);
+        Program program = mesh.programCache().run(ADD, List.of());
+        long binary = program.kernelBinary().orElseThrow().address();
+        org.mockito.Mockito.verify(tracker, org.mockito.Mockito.times(8)).trackDeallocate(
+                org.mockito.ArgumentMatchers.argThat(b -> !b.ownsData() && b.size() == 12 * 1024
+                        && b.address() == binary && b.isDestroyed()));
+        mesh.close();
+    }
 }
