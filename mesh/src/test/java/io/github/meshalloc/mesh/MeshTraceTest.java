@@ -387,4 +387,16 @@ class MeshTraceTest {
         assertTrue(trace.isDestroyed());
         mesh.close();
     }
+
+    @Test
+    void endingACaptureAfterSwitchingSubDeviceManagersFindsNoTrace() {
+        MeshDevice mesh = open(MIB);
+        MeshTraceId id = mesh.beginMeshTrace(0);
+        long manager = mesh.createSubDeviceManager(List.of(new SubDevice(io.github.meshalloc.allocator.CoreRangeSet.of(
+                io.github.meshalloc.allocator.CoreRange.grid(8, 8)))), 4096);
+        mesh.loadSubDeviceManager(manager);
+        TtFatalException e = assertThrows(TtFatalException.class, () -> mesh.endMeshTrace(0, id, 4096));
+        assertTrue(e.getMessage().startsWith("Trace instance " + id + " must exist"), e.getMessage());
+        mesh.close();
+    }
 }

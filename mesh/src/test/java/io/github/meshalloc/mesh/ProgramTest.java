@@ -221,6 +221,7 @@ class ProgramTest {
         assertEquals(W, program.circularBufferAllocators().get(0).cbRegionEnd());
         assertEquals("full", program.spec().name());
         assertEquals(0, program.id());
+        assertEquals(1, mesh.programCache().run(ADD, List.of()).id(), "ids come from the process counter");
         mesh.close();
     }
 

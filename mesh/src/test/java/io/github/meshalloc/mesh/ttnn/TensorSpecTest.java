@@ -309,4 +309,18 @@ class TensorSpecTest {
                         new ShardSpec(twoByFour, 32, 32, ShardOrientation.COL_MAJOR))).meshBufferConfig());
         assertTrue(colMajor.getMessage().contains("exceed the 2 grid columns for COL_MAJOR"), colMajor.getMessage());
     }
+
+    @Test
+    void extentsAndPageCountsMayReachIntegerMaxValueButNotExceedIt() {
+        int max = Integer.MAX_VALUE;
+        assertEquals(Shape.of(1, max), rowMajor(DataType.UINT8, 1, max).paddedShape());
+        // Height-sharded row-major pages are one row each: MAX_VALUE rows are MAX_VALUE pages, one more is too many.
+        TensorSpec atLimit = rowMajor(DataType.UINT8, max, 4).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.HEIGHT_SHARDED, BufferType.L1, ShardSpec.of(box(0, 0, 1, 0), 1 << 30, 4)));
+        assertEquals(max, atLimit.bufferShardingArgs().shardSpec().orElseThrow().tensorHeightInPages());
+        TensorSpec beyond = rowMajor(DataType.UINT8, 2, 1 << 30, 4).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.HEIGHT_SHARDED, BufferType.L1, ShardSpec.of(box(0, 0, 1, 0), 1 << 30, 4)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, beyond::bufferShardingArgs);
+        assertEquals("tensor height in pages 2147483648 does not fit a 32-bit ShardSpecBuffer field", e.getMessage());
+    }
 }
