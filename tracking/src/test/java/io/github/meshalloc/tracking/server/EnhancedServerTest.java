@@ -122,4 +122,20 @@ class EnhancedServerTest {
         assertTrue(s4.histories().isEmpty());
         assertTrue(s4.history(1, 0x80).isEmpty());
     }
+
+    @Test
+    void aKeyIsLeakedWhileItHasMoreAllocsThanFreesAndDoubleFreedWhenFreesExceedAllocs() {
+        accept(enh, alloc(0, 64, 0, 1, 0x10));
+        KeyHistory open = enh.history(0, 0x10).orElseThrow();
+        assertTrue(open.isLeaked());
+        assertTrue(!open.isDoubleFreed());
+        accept(enh, free(0, 1, 0x10));
+        KeyHistory balanced = enh.history(0, 0x10).orElseThrow();
+        assertTrue(!balanced.isLeaked(), "1 alloc, 1 free is not leaked");
+        assertTrue(!balanced.isDoubleFreed(), "1 alloc, 1 free is not double-freed");
+        accept(enh, free(0, 1, 0x10));
+        KeyHistory twice = enh.history(0, 0x10).orElseThrow();
+        assertTrue(!twice.isLeaked());
+        assertTrue(twice.isDoubleFreed());
+    }
 }
