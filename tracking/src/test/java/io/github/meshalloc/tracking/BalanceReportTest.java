@@ -216,4 +216,19 @@ class BalanceReportTest {
         List<Kind> kinds = s.report().discrepancies().stream().map(KeyDiscrepancy::kind).toList();
         assertEquals(List.of(Kind.RESIDUAL, Kind.RESIDUAL, Kind.MISSING), kinds);
     }
+
+    @Test
+    void aRecordingSessionNamesTheUnreportedAllocationBehindAMissingKey() {
+        Session s = Session.startRecording(RuleSet.UPSTREAM, io.github.meshalloc.tracking.ops.Catalog.DEFAULT);
+        s.apply(open(new MeshShape(1, 1)));
+        Op create = tensor("t0", TensorChoice.DRAM_1_PAGE);
+        s.apply(create);
+        List<KeyDiscrepancy> missing = s.report().missing();
+        assertEquals(1, missing.size(), s.report()::render);
+        BalanceReport.Cause cause = missing.get(0).cause().orElseThrow();
+        assertEquals(2, cause.step());
+        assertEquals(create.toString(), cause.op());
+        assertEquals("track_allocate(buffer #0 on mesh 0 (backing), DRAM 2048 B at 32) was not reported",
+                cause.detail());
+    }
 }
