@@ -175,4 +175,17 @@ class BalanceExplorerTest {
         assertTrue(one.everyKindAtLeast(0));
         assertFalse(one.everyKindAtLeast(1));
     }
+
+    @Test
+    void configCopiesReplaceOnlyTheirOwnComponent() {
+        ExplorerConfig base = ExplorerConfig.defaults();
+        ExplorerConfig c = base.withCatalog(SMALL.catalog());
+        assertEquals(SMALL.catalog(), c.catalog());
+        assertEquals(base.seed(), c.seed());
+        ExplorerConfig r = base.withMaxShrinkReplays(5);
+        assertEquals(5, r.maxShrinkReplays());
+        assertEquals(base.catalog(), r.catalog());
+        assertEquals("no unknown FREE broken after step 3: FREE for unknown buffer 32",
+                new Violation(Invariant.NO_UNKNOWN_FREE, 3, "FREE for unknown buffer 32").toString());
+    }
 }

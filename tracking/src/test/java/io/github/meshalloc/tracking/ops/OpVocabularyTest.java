@@ -271,4 +271,14 @@ class OpVocabularyTest {
         assertEquals("t0 = repro.tensor_on_sub_device(m0, " + TensorChoice.L1_SUB_DEVICE.pythonShape() + ", "
                 + TensorChoice.L1_SUB_DEVICE.pythonMemoryConfig() + ", sub_device_id=0)", py);
     }
+
+    @Test
+    void choicesPrintTheirCatalogNames() {
+        assertEquals("dram-1p", TensorChoice.DRAM_1_PAGE.toString());
+        assertEquals("l1-65p", ChipBufferChoice.L1_65_PAGES.toString());
+        assertEquals("add", ProgramChoice.ADD.toString());
+        assertEquals("cb-only", ProgramChoice.CB_ONLY.toString());
+        assertEquals(2, Catalog.DEFAULT.withMaxProcesses(2).maxProcesses());
+        assertEquals(Catalog.DEFAULT.meshShapes(), Catalog.DEFAULT.withMaxProcesses(2).meshShapes());
+    }
 }
