@@ -65,4 +65,21 @@ class ExplorerBenchTest {
                 lines[1]);
         assertEquals(4, r.tries());
     }
+
+    @Test
+    void mainReadsTriesAndPresetFromItsArguments() {
+        PrintStream old = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            ExplorerBench.main(new String[] {"1"});
+            ExplorerBench.main(new String[] {"1", "seed-002-after"});
+        } finally {
+            System.setOut(old);
+        }
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(4, lines.length);
+        assertTrue(lines[1].startsWith("measured: meshalloc-fix on 2x4, 1 tries, "), lines[1]);
+        assertTrue(lines[3].startsWith("measured: seed-002-after on 2x4, 1 tries, "), lines[3]);
+    }
 }
