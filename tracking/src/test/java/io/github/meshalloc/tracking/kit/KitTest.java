@@ -126,4 +126,15 @@ class KitTest {
                 java.util.Set.copyOf(MeshallocArbitraries.op(OpKind.OPEN_MESH, s.model(), SMALL).allValues()
                         .orElseThrow().toList()));
     }
+
+    @Test
+    void withWeightsReplacesOnlyTheWeights() {
+        BalanceProperty base = BalanceProperty.of(RuleSet.MESHALLOC_FIX).withCatalog(SMALL);
+        java.util.Map<OpKind, Integer> onlyOpen = java.util.Map.of(OpKind.OPEN_MESH, 1);
+        BalanceProperty p = base.withWeights(onlyOpen);
+        assertEquals(onlyOpen, p.weights());
+        assertEquals(base.catalog(), p.catalog());
+        assertEquals(base.maxSteps(), p.maxSteps());
+        assertEquals(base.rules(), p.rules());
+    }
 }

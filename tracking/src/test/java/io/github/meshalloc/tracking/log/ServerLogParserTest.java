@@ -178,4 +178,11 @@ class ServerLogParserTest {
         assertEquals(java.util.Optional.empty(), ConstantLine.ofText("🚀 Allocation Server started "));
         assertEquals(java.util.Optional.empty(), ConstantLine.ofText("no such line"));
     }
+
+    @Test
+    void lenientParsingKeepsABrokenEventLineAsMalformedWithItsKind() {
+        LogEvent m = lenient.parseLine("✓ [PID 7] Allocated 64 bytes of TRACE on device 2 (buffer_id=0x40", 1);
+        assertEquals(LineKind.MALFORMED, m.kind());
+        assertEquals(LogStream.STDOUT, m.stream());
+    }
 }

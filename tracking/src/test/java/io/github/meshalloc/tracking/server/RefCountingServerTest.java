@@ -338,4 +338,15 @@ class RefCountingServerTest {
         assertEquals(List.of(), texts(quiet.shutdown()));
         assertTrue(quiet.isShutDown());
     }
+
+    @Test
+    void theLogKeepsEachPrintedLinesEventInOrder() {
+        AllocationServer s4 = new AllocationServer(ServerVersion.S4);
+        accept(s4, alloc(0, 4096, 0, 1, 64), free(0, 1, 64));
+        assertEquals(List.of(
+                new io.github.meshalloc.tracking.log.LogEvent.AllocNew(1, 4096, 0, 0, 64,
+                        io.github.meshalloc.tracking.log.IdFormat.HEX),
+                new io.github.meshalloc.tracking.log.LogEvent.FreeFinal(1, 64,
+                        io.github.meshalloc.tracking.log.IdFormat.HEX, 0, 4096)), s4.log().events());
+    }
 }
