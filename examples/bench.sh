@@ -2,16 +2,17 @@
 # Runs the allocator benchmarks (FreeListOptBench, FreeListBench, LiveBlocksBench: allocate + free against
 # 1e3..1e6 live blocks), the fragmentation probe and the whole-simulator benches (MeshWorkloadBench: a 4x8
 # mesh workload with tracking on, in a JVM with -Xmx512m; HeapPerAllocationBench: heap bytes per live
-# tracked allocation).
+# tracked allocation; ExplorerBench: BalanceExplorer operations per second on 2x4 meshes; ReplayBench:
+# server-log replay lines per second on a 1,000,000-line log).
 #
-#   examples/bench.sh [--full] [--seeds N] [--no-probe] [--no-sim] [JMH args...]
+#   examples/bench.sh [--full] [--seeds N] [--no-jmh] [--no-probe] [--no-sim] [JMH args...]
 #
 # Build first, from the repository root:  mvn -B -q package -DskipTests
 # Default: short JMH settings (-f 1 -wi 2 -i 3 -w 1s -r 1s), a 200,000-op mesh workload, heap figures for
 # N = 10,000 / 50,000 / 100,000: about four minutes in all.
 # --full:  -f 3 -wi 5 -i 10 -w 2s -r 2s, the 1,000,000-op mesh workload (the target: under 2 s and
 #          512 MiB), heap figures for N = 25,000 .. 200,000.
-# --no-sim skips the whole-simulator benches.
+# --no-jmh skips the JMH benchmarks, --no-probe the fragmentation probe, --no-sim the whole-simulator benches.
 # Any other arguments go to JMH: a filter, output options, or one of -f -wi -i -w -r, which then
 # replaces the default of that option, e.g.
 #   examples/bench.sh '.*FreeListOptBench.WorstCase'
@@ -28,7 +29,10 @@ fi
 settings=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
 mesh_ops=200000
 heap_sizes=(10000 50000 100000)
+explorer_tries=2000
+replay_runs=3
 seeds=20
+jmh=yes
 probe=yes
 sim=yes
 jmh_args=()
@@ -38,7 +42,10 @@ while [[ $# -gt 0 ]]; do
       settings=(-f 3 -wi 5 -i 10 -w 2s -r 2s)
       mesh_ops=1000000
       heap_sizes=(25000 50000 100000 200000)
+      explorer_tries=12000
+      replay_runs=5
       ;;
+    --no-jmh) jmh=no ;;
     --seeds) seeds="${2:?--seeds needs a value}"; shift ;;
     --no-probe) probe=no ;;
     --no-sim) sim=no ;;
@@ -59,8 +66,10 @@ done
 settings=("${chosen[@]}")
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ)  nproc=$(nproc)  $(java -version 2>&1 | head -n 1)"
-echo "# java -jar $jar ${settings[*]} ${jmh_args[*]:-}"
-java -jar "$jar" "${settings[@]}" "${jmh_args[@]}"
+if [[ "$jmh" == yes ]]; then
+  echo "# java -jar $jar ${settings[*]} ${jmh_args[*]:-}"
+  java -jar "$jar" "${settings[@]}" "${jmh_args[@]}"
+fi
 
 if [[ "$probe" == yes ]]; then
   echo
@@ -74,4 +83,10 @@ if [[ "$sim" == yes ]]; then
   echo
   echo "# java -Xmx512m -cp $jar io.github.meshalloc.examples.bench.HeapPerAllocationBench ${heap_sizes[*]}"
   java -Xmx512m -cp "$jar" io.github.meshalloc.examples.bench.HeapPerAllocationBench "${heap_sizes[@]}"
+  echo
+  echo "# java -cp $jar io.github.meshalloc.tracking.explore.ExplorerBench $explorer_tries"
+  java -cp "$jar" io.github.meshalloc.tracking.explore.ExplorerBench "$explorer_tries"
+  echo
+  echo "# java -cp $jar io.github.meshalloc.examples.replay.ReplayBench 1000000 $replay_runs"
+  java -cp "$jar" io.github.meshalloc.examples.replay.ReplayBench 1000000 "$replay_runs"
 fi
