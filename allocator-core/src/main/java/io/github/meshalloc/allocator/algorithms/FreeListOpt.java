@@ -1355,7 +1355,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
 
     /** Home slot of {@code address} in a map of {@code mask + 1} slots (Fibonacci hashing). */
     private static int allocSlotOf(long address, int mask) {
-        return (int) ((address * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+        return (int) ((address * 0x9E3779B97F4A7C15L) >>> 32) & mask;
     }
 
     /** Builds an empty allocated-block table with {@code capacity} (a power of two) map slots. */
@@ -1549,16 +1549,37 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * it is long (the lower bound).
      */
     private void insertIntoTree(int c, int block) {
-        treeLeft[block] = NONE;
-        treeRight[block] = NONE;
-        treeClass[block] = c;
+        long address = blockAddress[block];
+        long size = blockSize[block];
+        boolean afterEqual = freeByClassLength[c] < LINEAR_INSERT_LIMIT;
+        int priority = treePriority(block);
+        // Walk down to where the block belongs by priority, raising the maxima on the way; the subtree
+        // found there (expected O(1) nodes) is split around it.
+        int parent = NONE;
+        boolean asLeft = false;
+        int node = classRoot[c];
+        while (node != NONE && treePriority(node) > priority) {
+            if (Long.compareUnsigned(size, treeMaxSize[node]) > 0) {
+                treeMaxSize[node] = size;
+            }
+            int comparison = Long.compareUnsigned(blockAddress[node], address);
+            parent = node;
+            asLeft = !(comparison < 0 || (afterEqual && comparison == 0));
+            node = asLeft ? treeLeft[node] : treeRight[node];
+        }
+        treeSplit(node, address, afterEqual);
+        treeLeft[block] = splitBelow;
+        treeRight[block] = splitAbove;
         treePull(block);
-        treeSplit(classRoot[c], blockAddress[block], freeByClassLength[c] < LINEAR_INSERT_LIMIT);
-        int below = splitBelow;
-        int above = splitAbove;
-        int root = treeMerge(treeMerge(below, block), above);
-        treeParent[root] = NONE;
-        classRoot[c] = root;
+        treeParent[block] = parent;
+        if (parent == NONE) {
+            classRoot[c] = block;
+        } else if (asLeft) {
+            treeLeft[parent] = block;
+        } else {
+            treeRight[parent] = block;
+        }
+        treeClass[block] = c;
         freeByClassLength[c]++;
     }
 
@@ -1577,8 +1598,13 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             } else {
                 treeRight[parent] = merged;
             }
+            // The parent relinks the merged subtree; above the first unchanged maximum nothing changes.
             for (int node = parent; node != NONE; node = treeParent[node]) {
+                long before = treeMaxSize[node];
                 treePull(node);
+                if (treeMaxSize[node] == before) {
+                    break;
+                }
             }
         }
         treeClass[block] = NONE;
