@@ -1370,12 +1370,15 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         freeEntries = NONE;
     }
 
-    /** Empties the allocated-block table (init); a large map is dropped rather than swept. */
+    /**
+     * Empties the allocated-block table (init), keeping its capacity so that a free list cleared between
+     * workloads does not grow its map again each time; only a very large map is dropped rather than swept.
+     */
     private void clearAllocTable() {
         if (allocTop == null) {
             return;
         }
-        if (allocTop.length > 1024) {
+        if (allocTop.length > 1 << 16) {
             createAllocTable(INITIAL_ALLOC_MAP_CAPACITY);
             return;
         }
