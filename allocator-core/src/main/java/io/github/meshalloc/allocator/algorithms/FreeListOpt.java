@@ -25,7 +25,7 @@ import java.util.RandomAccess;
  * <p>Complexity (not the C++'s, same results): the C++ keeps each class list in a sorted vector and the
  * allocated blocks in 512 hash buckets, so taking or returning the lowest block of a long class list
  * shifts the whole vector and freeing an older block scans its bucket, both linear in the live blocks.
- * Here, while the lists are trusted (see {@code freeListsTrusted}), a class list longer than 64 blocks
+ * Here, while the lists are trusted (see {@code freeListsTrusted}), a class list longer than 512 blocks
  * is held as a tree with the same order, searched and updated in (expected) logarithmic time, and the
  * allocated-block table is a hash map, so allocate and deallocate cost O(log n) in live blocks. Once the
  * release-build quirks corrupt the lists, they go back to the literal arrays and linear searches.
@@ -88,7 +88,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * A trusted class list longer than this becomes a tree: below it the array's shifts cost less than
      * the tree's pointer chasing.
      */
-    private static final int DEFAULT_TREE_ABOVE = 64;
+    private static final int DEFAULT_TREE_ABOVE = 512;
     private static final int INITIAL_ALLOC_MAP_CAPACITY = 64;
     private static final int INITIAL_BLOCK_CAPACITY = 64;
     private static final int INITIAL_BUCKET_CAPACITY = 10;
