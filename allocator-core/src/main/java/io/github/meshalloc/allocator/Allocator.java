@@ -1,14 +1,10 @@
 package io.github.meshalloc.allocator;
 
 import com.google.common.base.Preconditions;
-import com.google.common.collect.ImmutableSortedMap;
 import io.github.meshalloc.allocator.algorithms.MemoryBlock;
 import io.github.meshalloc.allocator.algorithms.Statistics;
 import io.github.meshalloc.allocator.rules.AllocationReportSite;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,39 +52,20 @@ public final class Allocator {
         this.context = Preconditions.checkNotNull(context, "context");
         this.reportedDeviceId = reportedDeviceId;
         long dramAlignment = config.dramAlignment();
-
-        // init_one_bank_per_channel: DRAM and TRACE share the bank offsets, each cast through int32 [R].
-        List<Long> dramOffsets = new ArrayList<>(config.numDramChannels());
-        for (long offset : config.dramBankOffsets()) {
-            dramOffsets.add((long) (int) offset);
-        }
-        this.dramManager = new BankManager(BufferType.DRAM, dramOffsets, config.dramManagerSize(), dramAlignment,
+        // The DRAM and TRACE managers are built first and their bank count is all that can fail there; checking it
+        // before the layout keeps the C++ order of errors for a config that is wrong in two ways.
+        BankManager.validateNumBanks(config.numDramChannels(), BufferType.DRAM, config.disableInterleaved());
+        // Bank descriptors and the L1 bank-id shuffle: shared with every allocator of the same preset.
+        BankLayout layout = BankLayout.forConfig(config);
+        Map<Integer, Long> dramOffsets = layout.dramBankIdToOffset();
+        this.dramManager = new BankManager(BufferType.DRAM, dramOffsets, config.dramManagerSize(), 0, dramAlignment,
                 config.dramUnreservedBase(), config.disableInterleaved(), AllocatorDependencies.SINGLE, dramAlignment);
-        this.traceBufferManager = new BankManager(BufferType.TRACE, dramOffsets, config.traceRegionSize(),
+        this.traceBufferManager = new BankManager(BufferType.TRACE, dramOffsets, config.traceRegionSize(), 0,
                 dramAlignment, config.dramBankSize() - config.traceRegionSize(), config.disableInterleaved(),
                 AllocatorDependencies.SINGLE, dramAlignment);
-
-        // init_compute_and_storage_l1_bank_manager: one L1 bank per compute core, ids from the remap or the shuffle.
-        // Worker cores inside the compute grid, in worker-grid order: the compute grid's own sorted cores, since
-        // AllocatorConfig guarantees the compute grid lies inside the worker grid.
-        List<CoreCoord> computeCores = config.computeGrid().cores();
-        List<Integer> bankIds = config.l1BankRemap().isEmpty()
-                ? StdShuffle.shuffledIds(computeCores.size(), 0)
-                : config.l1BankRemap();
-        // Built as hash maps and sorted once (a mesh opens one allocator per chip plus its own).
-        Map<Integer, CoreCoord> bankToCore = new HashMap<>(2 * computeCores.size());
-        Map<CoreCoord, List<Integer>> coreToBanks = new LinkedHashMap<>(2 * computeCores.size());
-        Map<Integer, Long> l1OffsetsByBank = new HashMap<>(2 * computeCores.size());
-        for (int k = 0; k < computeCores.size(); k++) {
-            int bankId = bankIds.get(k);
-            Preconditions.checkArgument(bankToCore.put(bankId, computeCores.get(k)) == null,
-                    "L1 bank id %s is given to two cores; bank ids must be distinct", bankId);
-            coreToBanks.put(computeCores.get(k), List.of(bankId));
-            l1OffsetsByBank.put(bankId, 0L);
-        }
-        Map<Integer, Long> l1Offsets = ImmutableSortedMap.copyOf(l1OffsetsByBank);
-        this.l1BankIdToLogicalCore = ImmutableSortedMap.copyOf(bankToCore);
-        this.logicalCoreToL1BankIds = Collections.unmodifiableMap(coreToBanks);
+        Map<Integer, Long> l1Offsets = layout.l1BankIdToOffset();
+        this.l1BankIdToLogicalCore = layout.l1BankIdToLogicalCore();
+        this.logicalCoreToL1BankIds = layout.logicalCoreToL1BankIds();
         long l1Base = config.l1UnreservedBase();
         long w = config.workerL1Size();
         this.l1Manager = new BankManager(BufferType.L1, l1Offsets, config.l1ManagerSize(), w - (w - l1Base),
@@ -424,6 +401,31 @@ public final class Allocator {
             }
             return true;
         });
+    }
+
+    /**
+     * Whether no Buffer is recorded and no bank manager of any type holds an address it handed out: then
+     * {@link #getAllocatedBuffers()} and every {@link #getAllocatedAddresses} are empty. O(1), without copies, for
+     * readers that look at every allocator after every step and find most of them empty.
+     */
+    public boolean holdsNoBufferNorAddress() {
+        mutex.lock();
+        try {
+            return allocatedBuffers.isEmpty() && dramManager.holdsNoAddress() && l1Manager.holdsNoAddress()
+                    && l1SmallManager.holdsNoAddress() && traceBufferManager.holdsNoAddress();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Whether the manager of {@code type} holds no address ({@link #getAllocatedAddresses} empty), in O(1). */
+    public boolean holdsNoAddress(BufferType type) {
+        mutex.lock();
+        try {
+            return manager(type).holdsNoAddress();
+        } finally {
+            mutex.unlock();
+        }
     }
 
     /** Everything observable about this allocator now (see {@link AllocatorSnapshot}). */

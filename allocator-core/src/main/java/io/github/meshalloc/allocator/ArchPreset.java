@@ -32,6 +32,9 @@ public enum ArchPreset {
     /** HAL L1 alignment on both architectures (max of NOC L1 read and write alignment). */
     public static final long L1_ALIGNMENT = 16;
 
+    /** Every preset, in declaration order. */
+    static final List<ArchPreset> ALL = List.of(values());
+
     private final int numDramChannels;
     private final long dramBankSize;
     private final boolean alternatingDramOffsets;
@@ -43,6 +46,12 @@ public enum ArchPreset {
     private final long workerL1Size;
     private final int computeColumns;
     private final int computeRows;
+    // Immutable parts of every config this preset hands out, shared by them (so BankLayout.forConfig finds the
+    // preset's layout by identity).
+    private final List<Long> dramBankOffsets;
+    private final CoreRangeSet workerGrid;
+    private final CoreRangeSet computeGrid;
+    private final BankLayout bankLayout;
 
     ArchPreset(int numDramChannels, long dramBankSize, boolean alternatingDramOffsets, long dramAlignment,
                long dramUnreservedBase, long l1UnreservedBase, int workerColumns, int workerRows, long workerL1Size,
@@ -58,6 +67,22 @@ public enum ArchPreset {
         this.workerL1Size = workerL1Size;
         this.computeColumns = computeColumns;
         this.computeRows = computeRows;
+        List<Long> offsets = new ArrayList<>(numDramChannels);
+        for (int channel = 0; channel < numDramChannels; channel++) {
+            offsets.add(alternatingDramOffsets && channel % 2 == 1 ? dramBankSize : 0L);
+        }
+        this.dramBankOffsets = List.copyOf(offsets);
+        this.workerGrid = CoreRangeSet.of(CoreRange.grid(workerColumns, workerRows));
+        this.computeGrid = CoreRangeSet.of(CoreRange.grid(computeColumns, computeRows));
+        this.bankLayout = BankLayout.of(config());
+    }
+
+    /**
+     * The bank layout of every config this preset hands out (computed once; {@link BankLayout#forConfig} finds it for
+     * those configs and their {@code with...} copies).
+     */
+    public BankLayout bankLayout() {
+        return bankLayout;
     }
 
     /** HAL DRAM alignment (32 on Wormhole, 64 on Blackhole). */
@@ -75,15 +100,9 @@ public enum ArchPreset {
      * {@code generate_config} does (reference 3 steps 4-5).
      */
     public AllocatorConfig config(long traceRegionSize, long l1SmallSize) {
-        List<Long> offsets = new ArrayList<>(numDramChannels);
-        for (int channel = 0; channel < numDramChannels; channel++) {
-            offsets.add(alternatingDramOffsets && channel % 2 == 1 ? dramBankSize : 0L);
-        }
-        return new AllocatorConfig(numDramChannels, dramBankSize, offsets, dramUnreservedBase, dramAlignment,
-                l1UnreservedBase, CoreRangeSet.of(CoreRange.grid(workerColumns, workerRows)), workerL1Size,
-                roundUp(l1SmallSize, dramAlignment), roundUp(traceRegionSize, dramAlignment),
-                CoreRangeSet.of(CoreRange.grid(computeColumns, computeRows)), Collections.emptyList(), L1_ALIGNMENT,
-                false);
+        return new AllocatorConfig(numDramChannels, dramBankSize, dramBankOffsets, dramUnreservedBase, dramAlignment,
+                l1UnreservedBase, workerGrid, workerL1Size, roundUp(l1SmallSize, dramAlignment),
+                roundUp(traceRegionSize, dramAlignment), computeGrid, Collections.emptyList(), L1_ALIGNMENT, false);
     }
 
     private static long roundUp(long value, long alignment) {

@@ -2,6 +2,8 @@ package io.github.meshalloc.allocator;
 
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.Ordering;
 import com.google.common.math.LongMath;
 import io.github.meshalloc.allocator.algorithms.AddressRange;
 import io.github.meshalloc.allocator.algorithms.FreeListOpt;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * All banks of one buffer type, managed in lockstep by one free list.
@@ -37,7 +38,7 @@ public final class BankManager {
             ImmutableSet.of(7, 12, 20, 48, 56, 63, 70, 72, 80, 94, 108, 110, 117, 120, 124, 126, 130, 140);
 
     private final BufferType bufferType;
-    private final TreeMap<Integer, Long> bankIdToBankOffset;
+    private final ImmutableSortedMap<Integer, Long> bankIdToBankOffset;
     private final long interleavedAddressLimit;
     private final long alignmentBytes;
     private final AllocatorDependencies dependencies;
@@ -83,7 +84,9 @@ public final class BankManager {
         Preconditions.checkArgument(allocOffset >= 0, "allocation offset %s must not be negative", allocOffset);
         validateNumBanks(bankIdToBankOffset.size(), bufferType, disableInterleaved);
         this.bufferType = bufferType;
-        this.bankIdToBankOffset = new TreeMap<>(bankIdToBankOffset);
+        // A layout's map is already an ImmutableSortedMap and is kept as is (shared, never copied per manager).
+        this.bankIdToBankOffset = bankIdToBankOffset instanceof ImmutableSortedMap<Integer, Long> sorted
+                && sorted.comparator() == Ordering.natural() ? sorted : ImmutableSortedMap.copyOf(bankIdToBankOffset);
         this.interleavedAddressLimit = interleavedAddressLimit;
         this.alignmentBytes = alignmentBytes;
         this.dependencies = dependencies;
@@ -101,11 +104,11 @@ public final class BankManager {
 
     private static Map<Integer, Long> indexed(List<Long> bankOffsets) {
         Preconditions.checkNotNull(bankOffsets, "bankOffsets");
-        Map<Integer, Long> map = new TreeMap<>();
+        ImmutableSortedMap.Builder<Integer, Long> map = ImmutableSortedMap.naturalOrder();
         for (int i = 0; i < bankOffsets.size(); i++) {
             map.put(i, bankOffsets.get(i));
         }
-        return map;
+        return map.build();
     }
 
     /**
@@ -397,6 +400,16 @@ public final class BankManager {
     public List<Long> allocatedAddresses(int allocatorId) {
         allocator(allocatorId);
         return List.copyOf(allocatedBuffers.get(allocatorId));
+    }
+
+    /** Whether no allocator id holds an address ({@link #allocatedAddresses} empty for every id). */
+    public boolean holdsNoAddress() {
+        for (Set<Long> addresses : allocatedBuffers) {
+            if (!addresses.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -536,4 +536,94 @@ class AllocatorTest {
         assertEquals(List.of(), config.l1BankRemap());
         assertEquals(0, config.l1UnreservedBase() % a);
     }
+
+    // ---- Mutation-testing review ----
+
+    /** Fails if the allocator's lock is still held: another thread must be able to take it at once. */
+    private static void assertLockReleased(Allocator allocator, String after) throws Exception {
+        java.util.concurrent.FutureTask<Integer> probe = new java.util.concurrent.FutureTask<>(
+                () -> allocator.getNumBanks(BufferType.DRAM));
+        Thread thread = new Thread(probe, "lock-probe");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            assertEquals(12, probe.get(10, java.util.concurrent.TimeUnit.SECONDS), after);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the allocator lock is still held after " + after, e);
+        }
+    }
+
+    @Test
+    void everyLockedOperationReleasesTheLock() throws Exception {
+        Device device = open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        Allocator allocator = device.allocator();
+        Buffer buffer = interleaved(device, 12 * 2048, 2048, BufferType.DRAM);
+        assertLockReleased(allocator, "allocateBuffer");
+        assertEquals(List.of(buffer), allocator.getAllocatedBuffers());
+        assertLockReleased(allocator, "getAllocatedBuffers");
+        assertEquals(1, allocator.getNumAllocatedBuffers());
+        assertLockReleased(allocator, "getNumAllocatedBuffers");
+        assertEquals(12, allocator.getNumBanks(BufferType.DRAM));
+        assertLockReleased(allocator, "getNumBanks");
+        buffer.release();
+        assertLockReleased(allocator, "deallocateBuffer");
+        interleaved(device, 12 * 2048, 2048, BufferType.DRAM);
+        allocator.deallocateBuffers();
+        assertLockReleased(allocator, "deallocateBuffers");
+    }
+
+    @Test
+    void calculateBankSizeSpreadNeedsAtLeastOneBank() {
+        assertEquals("number of banks 0 must be positive", assertThrows(IllegalArgumentException.class,
+                () -> Allocator.calculateBankSizeSpread(0, 0, 0, 32)).getMessage());
+        assertEquals(0, Allocator.calculateBankSizeSpread(0, 0, 1, 32));
+    }
+
+    @Test
+    void aBankRemapGivingOneIdToTwoCoresIsRefused() {
+        AllocatorConfig base = ArchPreset.WORMHOLE_B0.config();
+        List<Integer> remap = new ArrayList<>(IntStream.range(0, base.numL1Banks()).boxed().toList());
+        remap.set(1, 0);
+        AllocatorConfig duplicate = base.withL1BankRemap(remap);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Allocator(duplicate, MetalContext.untracked(), 0));
+        assertEquals("L1 bank id 0 is given to two cores; bank ids must be distinct", e.getMessage());
+    }
+
+    @Test
+    void snapshotListsTypesBuffersAndTheUnsafeFlag() {
+        Device device = open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        Allocator allocator = device.allocator();
+        assertSame(device.context(), allocator.context());
+        Buffer buffer = interleaved(device, 12 * 2048, 2048, BufferType.DRAM);
+        allocator.markAllocationsUnsafe();
+        AllocatorSnapshot snapshot = allocator.snapshot();
+        assertEquals(List.of(new AllocatorSnapshot.BufferState(buffer.uniqueId(), AllocationStatus.ALLOCATED,
+                buffer.address())), snapshot.buffers());
+        assertTrue(snapshot.allocationsUnsafe());
+        assertEquals(List.of(buffer.address()), snapshot.types().get(BufferType.DRAM).allocatedAddresses());
+        assertEquals(4, snapshot.types().size());
+    }
+
+    @Test
+    void configCopiesChangeOnlyTheirField() {
+        AllocatorConfig base = ArchPreset.WORMHOLE_B0.config();
+        assertEquals(64, base.numL1Banks());
+        assertEquals(8192, base.withTraceRegionSize(8192).traceRegionSize());
+        assertEquals(base, base.withTraceRegionSize(8192).withTraceRegionSize(base.traceRegionSize()));
+        assertEquals(4096, base.withL1SmallSize(4096).l1SmallSize());
+        assertEquals(base, base.withL1SmallSize(4096).withL1SmallSize(base.l1SmallSize()));
+        assertEquals(64, base.withDramUnreservedBase(64).dramUnreservedBase());
+        assertEquals(base, base.withDramUnreservedBase(64).withDramUnreservedBase(base.dramUnreservedBase()));
+    }
+
+    @Test
+    void alignmentsMustBePowersOfTwo() {
+        AllocatorConfig base = ArchPreset.WORMHOLE_B0.config();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AllocatorConfig(
+                base.numDramChannels(), base.dramBankSize(), base.dramBankOffsets(), 96, 48, base.l1UnreservedBase(),
+                base.workerGrid(), base.workerL1Size(), 0, 0, base.computeGrid(), List.of(), base.l1Alignment(),
+                false));
+        assertEquals("dramAlignment 48 must be a positive power of two", e.getMessage());
+    }
 }

@@ -657,4 +657,61 @@ class BankManagerTest {
         assertEquals(type, new BankManager(type, zeroOffsets(4), 4096, 4096, L1_ALIGN, 0, false,
                 AllocatorDependencies.SINGLE, WH_DRAM_ALIGN).bufferType());
     }
+
+    // ---- Mutation-testing review: constructor and argument checks, high-water mark, ranges ----
+
+    @Test
+    void constructorRejectsEachBadArgumentByName() {
+        List<Long> two = List.of(0L, 0L);
+        AllocatorDependencies single = AllocatorDependencies.SINGLE;
+        assertEquals("bank size -1 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> new BankManager(BufferType.DRAM, two, -1, 32, 0, false, single, 32)).getMessage());
+        assertEquals("interleaved address limit -1 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> new BankManager(BufferType.L1, Map.of(0, 0L), 4096, -1, 16, 0, false, single, 32)).getMessage());
+        assertEquals("alignment 0 must be positive", assertThrows(IllegalArgumentException.class,
+                () -> new BankManager(BufferType.DRAM, two, 4096, 0, 0, false, single, 32)).getMessage());
+        assertEquals("DRAM alignment 48 must be a positive power of two", assertThrows(IllegalArgumentException.class,
+                () -> new BankManager(BufferType.DRAM, two, 4096, 32, 0, false, single, 48)).getMessage());
+        assertEquals("allocation offset -32 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> new BankManager(BufferType.DRAM, two, 4096, 32, -32, false, single, 32)).getMessage());
+        // The smallest legal values are accepted.
+        BankManager minimal = new BankManager(BufferType.L1, Map.of(0, 0L), 0, 0, 1, 0, false, single, 1);
+        assertEquals(0, minimal.bankSize());
+    }
+
+    @Test
+    void allocateBufferRejectsNegativeSizesByNameAndAcceptsZero() {
+        BankManager manager = whDram(64 * 1024);
+        assertEquals("size -64 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> manager.allocateBuffer(-64, 32, true, NO_CORES, OptionalInt.empty())).getMessage());
+        assertEquals("page size -32 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> manager.allocateBuffer(64, -32, true, NO_CORES, OptionalInt.empty())).getMessage());
+        assertEquals(List.of(), manager.allocatedAddresses(0));
+        // Zero bytes per bank still take the free list's minimum allocation (the DRAM alignment).
+        assertEquals(WH_DRAM_ALIGN, manager.allocateBuffer(0, 0, true, NO_CORES, OptionalInt.empty()));
+        assertEquals(WH_DRAM_ALIGN, manager.getStatistics().totalAllocatedBytes());
+    }
+
+    @Test
+    void highWaterMarkAddsTheBankOffsetSpreadOnBothPaths() {
+        // Offsets 1024 and 3072: the spread is 2048 (max - min), not their sum.
+        Map<Integer, Long> offsets = Map.of(0, 1024L, 1, 3072L);
+        BankManager single = new BankManager(BufferType.DRAM, offsets, 64 * 1024, 0, 32, 32, false,
+                AllocatorDependencies.SINGLE, 32);
+        single.beginHighWaterMarkTracking();
+        long a = single.allocateBuffer(2 * 2048, 2048, true, NO_CORES, OptionalInt.empty());
+        assertEquals(a + 2048 + 2048, single.endHighWaterMarkTracking());
+
+        BankManager overlapped = new BankManager(BufferType.DRAM, offsets, 64 * 1024, 0, 32, 32, false,
+                AllocatorDependencies.fromMap(Map.of(0, List.of(1))), 32);
+        overlapped.beginHighWaterMarkTracking();
+        long b = overlapped.allocateBuffer(2 * 2048, 2048, true, NO_CORES, OptionalInt.empty(), 1);
+        assertEquals(b + 2048 + 2048, overlapped.getHighWaterMark());
+        long c = overlapped.allocateBuffer(2 * 2048, 2048, true, NO_CORES, OptionalInt.empty(), 0);
+        assertEquals(b + 2048, c);
+        assertEquals(c + 2048 + 2048, overlapped.endHighWaterMarkTracking());
+        assertEquals(List.of(new io.github.meshalloc.allocator.algorithms.AddressRange(c, c + 2048)),
+                overlapped.allocatedRanges(0));
+        assertEquals(2048, overlapped.allocatedRanges(0).get(0).size());
+    }
 }

@@ -774,4 +774,70 @@ class BufferTest {
         List<Buffer> recorded = new ArrayList<>(rig.allocator.getAllocatedBuffers());
         assertEquals(List.of(), recorded);
     }
+
+    // ---- Mutation-testing review: argument checks and diagnostics that no test pinned ----
+
+    @Test
+    void preallocatedAddressesSpanExactlyTheThirtyTwoBitRange() {
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        for (long ok : new long[] {0, 0xFFFF_FFFFL}) {
+            Buffer b = Buffer.create(device, ok, 2048, 2048, BufferType.DRAM, BufferShardingArgs.INTERLEAVED,
+                    Optional.empty(), OptionalInt.empty());
+            assertEquals(ok, b.address());
+        }
+        for (long bad : new long[] {-1, 0x1_0000_0000L}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Buffer.create(device, bad,
+                    2048, 2048, BufferType.DRAM, BufferShardingArgs.INTERLEAVED, Optional.empty(), OptionalInt.empty()));
+            assertEquals("address " + bad + " must fit in 32 bits (0..4294967295)", e.getMessage());
+        }
+    }
+
+    @Test
+    void negativeSizeAndPageSizeAreRejectedByName() {
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        // -2048 is a multiple of 2048 and 4096 of -2048: only the sign checks can refuse these.
+        assertEquals("buffer size -2048 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> Buffer.create(device, -2048, 2048, BufferType.DRAM)).getMessage());
+        assertEquals("page size -2048 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> Buffer.create(device, 4096, -2048, BufferType.DRAM)).getMessage());
+        assertTrue(device.allocator().isEmpty());
+    }
+
+    @Test
+    void anEmptyBufferMayHaveAZeroPageSize() {
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        Buffer empty = Buffer.create(device, 0, 0, BufferType.DRAM);
+        assertEquals(AllocationStatus.ALLOCATED, empty.allocationStatus());
+        assertSame(BufferShardingArgs.INTERLEAVED, empty.shardingArgs());
+        assertTrue(device.allocator().isEmpty());
+    }
+
+    @Test
+    void aViewOutsideTheBufferNamesTheRegion() {
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        Buffer buffer = Buffer.create(device, 4 * 2048, 2048, BufferType.DRAM);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> buffer.view(new BufferRegion(2048, 4 * 2048)));
+        assertEquals("region [2048, 10240) must lie inside the buffer of 8192 B", e.getMessage());
+    }
+
+    @Test
+    void aNegativePageIndexHasNoAddress() {
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        Buffer buffer = Buffer.create(device, 24 * 2048, 2048, BufferType.DRAM);
+        assertThrows(IllegalArgumentException.class, () -> buffer.pageAddress(0, -1));
+        assertEquals(buffer.address() + GIB + 2048, buffer.pageAddress(1, 13));
+    }
+
+    @Test
+    void toStringShowsIdTypeSizeAddressStatusAndOwnership() {
+        Device device = TestChips.open(ArchPreset.WORMHOLE_B0, 0, 0, MetalContext.untracked());
+        Buffer owning = Buffer.create(device, 12 * 2048, 2048, BufferType.DRAM);
+        assertEquals("Buffer{id=" + owning.uniqueId() + ", device=0, DRAM, size=24576, address=32, ALLOCATED}",
+                owning.toString());
+        Buffer view = Buffer.create(device, 64, 2048, 2048, BufferType.L1, BufferShardingArgs.INTERLEAVED,
+                Optional.empty(), OptionalInt.empty());
+        assertEquals("Buffer{id=" + view.uniqueId() + ", device=0, L1, size=2048, address=64, ALLOCATED, non-owning}",
+                view.toString());
+    }
 }

@@ -99,4 +99,25 @@ class StdShuffleTest {
     void rejectsNegativeCount() {
         assertThrows(IllegalArgumentException.class, () -> StdShuffle.shuffledIds(-1, 0));
     }
+
+    /**
+     * Above 46,340 ids libstdc++'s {@code std::shuffle} stops drawing two positions per call (R / n < n for
+     * R = 2^31 - 2) and draws one per element. Expected values: g++ 13 / libstdc++, {@code default_random_engine(0)},
+     * hash = fold of (h * 31 + v) mod 1e9+7 over the shuffled vector.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "46340, 789145018, 12864 15649 45375 28840 5025 45938 17731 40162, 9527",
+        "46341, 13241906, 7657 15610 35781 37701 46212 46264 3290 40083, 23597",
+        "50000, 272281743, 7657 15610 35781 37701 46212 46264 3290 40083, 4298"})
+    void largeCountsMatchLibstdcxxOnBothSidesOfThePairedDrawLimit(int n, long hash, String first, int last) {
+        List<Integer> shuffled = StdShuffle.shuffledIds(n, 0);
+        long h = 0;
+        for (int v : shuffled) {
+            h = (h * 31 + v) % 1_000_000_007L;
+        }
+        assertEquals(hash, h);
+        assertEquals(ids(first), shuffled.subList(0, 8));
+        assertEquals(last, shuffled.get(n - 1));
+    }
 }

@@ -299,4 +299,82 @@ class SubDeviceManagerTest {
         assertTrue(global.isEmpty());
         assertThrows(IllegalStateException.class, tracker::activeSubDeviceManager);
     }
+
+    // ---- Mutation-testing review ----
+
+    @Test
+    void aDestroyedTrackerRefusesEveryOperation() {
+        long id = createLeftRight(4096);
+        assertFalse(tracker.isDestroyed());
+        assertFalse(tracker.defaultSubDeviceManager().isDestroyed());
+        device.close();
+        assertThrows(IllegalStateException.class, () -> tracker.createSubDeviceManager(
+                List.of(new SubDevice(LEFT)), 4096));
+        assertThrows(IllegalStateException.class, () -> tracker.loadSubDeviceManager(id));
+        assertThrows(IllegalStateException.class, () -> tracker.removeSubDeviceManager(id,
+                io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH));
+        assertThrows(IllegalStateException.class, tracker::defaultSubDeviceManager);
+        assertThrows(IllegalStateException.class, tracker::globalAllocator);
+        assertThrows(IllegalStateException.class, () -> tracker.lowestOccupiedComputeL1Address(List.of()));
+        assertThrows(IllegalStateException.class, () -> tracker.destroy(
+                io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH));
+    }
+
+    @Test
+    void subDeviceIdsOutsideTheManagerAreRefused() {
+        tracker.loadSubDeviceManager(createLeftRight(4096));
+        SubDeviceManager manager = tracker.activeSubDeviceManager();
+        assertTrue(manager.hasAllocator(1));
+        assertFalse(manager.hasAllocator(2));
+        assertFalse(manager.hasAllocator(-1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> manager.allocator(2));
+        assertEquals("sub device id 2 is outside 0..1 of manager " + manager.id(), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> manager.allocator(-1));
+        assertThrows(IllegalArgumentException.class, () -> device.subDeviceCores(2));
+        assertEquals("sub device id -1 is outside 0..1", assertThrows(IllegalArgumentException.class,
+                () -> device.subDeviceCores(-1)).getMessage());
+        assertEquals(RIGHT, device.subDeviceCores(1));
+    }
+
+    @Test
+    void destroyClearsALocalAllocatorBackToItsInitialState() {
+        long id = createLeftRight(8192);
+        tracker.loadSubDeviceManager(id);
+        SubDeviceManager manager = tracker.activeSubDeviceManager();
+        Allocator local = manager.allocator(0);
+        String fresh = local.dumpMemoryBlocks(BufferType.L1);
+        Buffer buffer = onSubDevice(0, block(0, 0, 1, 1), 2048);
+        assertFalse(fresh.equals(local.dumpMemoryBlocks(BufferType.L1)));
+        device.close();
+        // clear() first (reference 12.1): one free block in metablock 0 and no retired slots, exactly as built,
+        // rather than the coalesced table a plain deallocation would leave.
+        assertEquals(AllocationStatus.DEALLOCATED, buffer.allocationStatus());
+        assertEquals(fresh, local.dumpMemoryBlocks(BufferType.L1));
+    }
+
+    @Test
+    void aBufferOnTheDefaultManagersSubDeviceCannotBeFreedUnderAnotherManager() {
+        // Switching away from the default manager is not refused for its allocations, so a buffer created on its
+        // sub-device 0 can outlive the switch; freeing it then trips the sub-device-manager check.
+        Buffer onDefault = onSubDevice(0, block(0, 0, 1, 1), 2048);
+        long id = createLeftRight(4096);
+        tracker.loadSubDeviceManager(id);
+        TtFatalException e = assertThrows(TtFatalException.class, onDefault::deallocate);
+        assertTrue(e.getMessage().contains("that created this buffer is no longer active"), e.getMessage());
+        assertEquals(AllocationStatus.ALLOCATED, onDefault.allocationStatus());
+        tracker.clearLoadedSubDeviceManager();
+        onDefault.deallocate();
+        assertEquals(AllocationStatus.DEALLOCATED, onDefault.allocationStatus());
+    }
+
+    @Test
+    void aManagerIsDestroyedOnceAndNeedsANonNegativeLocalSize() {
+        assertEquals("local L1 size -16 must not be negative", assertThrows(IllegalArgumentException.class,
+                () -> tracker.createSubDeviceManager(List.of(new SubDevice(LEFT)), -16)).getMessage());
+        SubDeviceManager manager = SubDeviceManager.create(device.context(), global, List.of(new SubDevice(LEFT)), 4096);
+        manager.destroy(io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH);
+        assertTrue(manager.isDestroyed());
+        assertThrows(IllegalStateException.class, () -> manager.destroy(
+                io.github.meshalloc.allocator.rules.SubDeviceManagerTeardown.CLEAR_THEN_DEALLOCATE_EACH));
+    }
 }

@@ -394,4 +394,45 @@ class MeshBufferTest {
             parent.release();
         }
     }
+
+    // ---- Mutation-testing review ----
+
+    @Test
+    void releasingADestroyedMeshBufferIsRefused() {
+        MeshDevice mesh = MeshDevice.open(MeshDeviceConfig.of(new MeshShape(1, 2), ArchPreset.WORMHOLE_B0.config()),
+                MetalContext.untracked(), MeshRules.UPSTREAM);
+        MeshBuffer buffer = MeshBuffer.create(new MeshBufferConfig.Replicated(4 * 2048),
+                DeviceLocalBufferConfig.interleaved(2048, BufferType.DRAM), mesh);
+        assertEquals("MeshBuffer{address=" + buffer.address() + ", localSize=8192, DRAM, OWNED}", buffer.toString());
+        buffer.release();
+        assertTrue(buffer.isDestroyed());
+        IllegalStateException e = assertThrows(IllegalStateException.class, buffer::release);
+        assertEquals("mesh buffer at " + buffer.address() + " was already destroyed", e.getMessage());
+        assertEquals(0, buffer.useCount());
+        mesh.close();
+    }
+
+    @Test
+    void viewsAreLiveMeshBuffersAndOutOfRangeRegionsAreNamed() {
+        MeshDevice mesh = MeshDevice.open(MeshDeviceConfig.of(new MeshShape(1, 2), ArchPreset.WORMHOLE_B0.config()),
+                MetalContext.untracked(), MeshRules.UPSTREAM);
+        MeshBuffer buffer = MeshBuffer.create(new MeshBufferConfig.Replicated(4 * 2048),
+                DeviceLocalBufferConfig.interleaved(2048, BufferType.DRAM), mesh);
+        MeshBuffer view = buffer.view(new BufferRegion(2048, 2048));
+        assertEquals(List.of(buffer, view), mesh.liveMeshBuffers());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> buffer.view(new BufferRegion(2048, 4 * 2048)));
+        assertEquals("Region must be within buffer: [2048, 10240) exceeds the device-local size 8192", e.getMessage());
+        mesh.close();
+    }
+
+    @Test
+    void shardsAreCountedAsRowsTimesColumnsOfShards() {
+        MeshShape oneByTwo = new MeshShape(1, 2);
+        // 2 x 2 shards of 32 x 32 on two chips: four shards do not fit.
+        MeshBufferConfig.Sharded four = new MeshBufferConfig.Sharded(64 * 64 * 2, 64, 64, 32, 32,
+                ShardOrientation.ROW_MAJOR);
+        assertThrows(IllegalArgumentException.class, () -> four.validate(oneByTwo));
+        new MeshBufferConfig.Sharded(64 * 32 * 2, 64, 32, 32, 32, ShardOrientation.ROW_MAJOR).validate(oneByTwo);
+    }
 }

@@ -190,4 +190,51 @@ class MeshDeviceTest {
         inA.release();
         chipA.release();
     }
+
+    // ---- Mutation-testing review ----
+
+    @Test
+    void commandQueueIdsOutsideTheMeshAreRefusedBeforeAnythingChanges() {
+        MetalContext context = MetalContext.untracked();
+        MeshDevice mesh = MeshDevice.open(MeshDeviceConfig.of(new MeshShape(1, 2), WH.withTraceRegionSize(1 << 20)),
+                context, MeshRules.UPSTREAM);
+        assertSame(mesh.config(), mesh.config());
+        assertEquals(new MeshShape(1, 2), mesh.config().shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> mesh.beginMeshTrace(1));
+        assertEquals("command queue id 1 is outside 0..0 of mesh device 0", e.getMessage());
+        // The refused call took no trace id from the process counter.
+        MeshTraceId first = mesh.beginMeshTrace(0);
+        assertEquals(0, first.value());
+        assertThrows(IllegalArgumentException.class, () -> mesh.beginMeshTrace(1, new MeshTraceId(7)));
+        assertThrows(IllegalArgumentException.class, () -> mesh.endMeshTrace(1, first, 4096));
+        assertThrows(IllegalArgumentException.class, () -> mesh.commandQueueTraceId(1));
+        mesh.endMeshTrace(0, first, 4096);
+        assertThrows(IllegalArgumentException.class, () -> mesh.replayMeshTrace(1, first));
+        assertThrows(IllegalArgumentException.class, () -> mesh.replayMeshTrace(-1, first));
+        mesh.replayMeshTrace(0, first);
+        assertTrue(mesh.getMeshTrace(first).orElseThrow().meshBuffer().isPresent());
+        assertSame(first, mesh.getMeshTrace(first).orElseThrow().traceId());
+        mesh.close();
+    }
+
+    @Test
+    void aClosedMeshHasNoSubDeviceManagerTrackerAndPrintsItsState() {
+        MeshDevice mesh = open(1, 2, MetalContext.untracked());
+        assertEquals("MeshDevice{0, 1x2, open}", mesh.toString());
+        mesh.subDeviceManagerTracker();
+        mesh.close();
+        assertEquals("MeshDevice{0, 1x2, closed}", mesh.toString());
+        assertEquals("mesh device 0 is not initialized",
+                assertThrows(IllegalStateException.class, mesh::subDeviceManagerTracker).getMessage());
+        mesh.release();
+        assertEquals("MeshDevice{0, 1x2, closed, released}", mesh.toString());
+    }
+
+    @Test
+    void meshCoordinatesOrderRowMajorAndPrintAsPairs() {
+        assertTrue(new MeshCoordinate(0, 3).compareTo(new MeshCoordinate(1, 0)) < 0);
+        assertTrue(new MeshCoordinate(1, 2).compareTo(new MeshCoordinate(1, 1)) > 0);
+        assertEquals(0, new MeshCoordinate(1, 1).compareTo(new MeshCoordinate(1, 1)));
+        assertEquals("(1, 2)", new MeshCoordinate(1, 2).toString());
+    }
 }

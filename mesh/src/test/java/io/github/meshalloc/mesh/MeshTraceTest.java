@@ -364,4 +364,39 @@ class MeshTraceTest {
         assertEquals(10_240, mesh.traceBuffersSize(), "is_allocated() was false in ~MeshTraceBuffer");
         assertTrue(meshAllocator.isEmpty(), "the upstream teardown still freed the range");
     }
+
+    // ---- Mutation-testing review ----
+
+    @Test
+    void aTwoGigabyteTraceWastesLeastWithTwoKibPages() {
+        // Near 2^31 B the waste is still padded - size (mod 2^32), not anything monotonic in the padded size alone.
+        assertEquals(2048, TraceDispatch.computeInterleavedTraceBufPageSize(2_147_468_093L, DRAM_BANKS));
+    }
+
+    @Test
+    void aTraceBufferKnowsItsIdAndWhenItIsDropped() {
+        MeshDevice mesh = open(MIB);
+        MeshTraceId id = mesh.beginMeshTrace(0);
+        mesh.endMeshTrace(0, id, 10_000);
+        MeshTraceBuffer trace = mesh.getMeshTrace(id).orElseThrow();
+        assertEquals(id, trace.traceId());
+        assertFalse(trace.isDestroyed());
+        assertEquals("MeshTraceBuffer{tid=" + id + ", size=10000, " + trace.meshBuffer().orElseThrow() + "}",
+                trace.toString());
+        mesh.releaseMeshTrace(id);
+        assertTrue(trace.isDestroyed());
+        mesh.close();
+    }
+
+    @Test
+    void endingACaptureAfterSwitchingSubDeviceManagersFindsNoTrace() {
+        MeshDevice mesh = open(MIB);
+        MeshTraceId id = mesh.beginMeshTrace(0);
+        long manager = mesh.createSubDeviceManager(List.of(new SubDevice(io.github.meshalloc.allocator.CoreRangeSet.of(
+                io.github.meshalloc.allocator.CoreRange.grid(8, 8)))), 4096);
+        mesh.loadSubDeviceManager(manager);
+        TtFatalException e = assertThrows(TtFatalException.class, () -> mesh.endMeshTrace(0, id, 4096));
+        assertTrue(e.getMessage().startsWith("Trace instance " + id + " must exist"), e.getMessage());
+        mesh.close();
+    }
 }

@@ -208,4 +208,84 @@ class ProgramTest {
         verify(tracker).trackDeallocateCb(mesh);
         mesh.close();
     }
+
+    // ---- Mutation-testing review: region boundaries (reference 11) ----
+
+    static final long W = ArchPreset.WORMHOLE_B0.config().workerL1Size();
+
+    @Test
+    void circularBuffersMayEndExactlyAtTheTopOfL1() {
+        MeshDevice mesh = open(MeshRules.UPSTREAM, GraphTracking.NOOP);
+        Program program = mesh.programCache().run(new ProgramSpec("full", 0, TILE,
+                List.of(CircularBufferSpec.local(GRID, W - BASE))), List.of());
+        assertEquals(W, program.circularBufferAllocators().get(0).cbRegionEnd());
+        assertEquals("full", program.spec().name());
+        assertEquals(0, program.id());
+        assertEquals(1, mesh.programCache().run(ADD, List.of()).id(), "ids come from the process counter");
+        mesh.close();
+    }
+
+    @Test
+    void anL1BufferStartingExactlyAtTheRegionEndDoesNotClashButOneByteLowerDoes() {
+        MeshDevice mesh = open(MeshRules.UPSTREAM, GraphTracking.NOOP);
+        MeshBuffer l1 = MeshBuffer.create(new MeshBufferConfig.Replicated(64 * TILE),
+                DeviceLocalBufferConfig.interleaved(TILE, BufferType.L1), mesh);
+        assertEquals(W - TILE, l1.address());
+        ProgramSpec touching = new ProgramSpec("touching", 0, TILE,
+                List.of(CircularBufferSpec.local(GRID, W - TILE - BASE)));
+        mesh.programCache().run(touching, List.of());
+        ProgramSpec clashing = new ProgramSpec("clashing", 0, TILE,
+                List.of(CircularBufferSpec.local(GRID, W - TILE - BASE + 32)));
+        assertThrows(TtFatalException.class, () -> mesh.programCache().run(clashing, List.of()));
+        mesh.close();
+    }
+
+    @Test
+    void aCachedProgramIsValidatedAgainOnEveryRun() {
+        MeshDevice mesh = open(MeshRules.UPSTREAM, GraphTracking.NOOP);
+        ProgramSpec large = new ProgramSpec("large", 0, TILE,
+                List.of(CircularBufferSpec.local(GRID, W - TILE - BASE + 32)));
+        Program program = mesh.programCache().run(large, List.of());
+        MeshBuffer.create(new MeshBufferConfig.Replicated(64 * TILE),
+                DeviceLocalBufferConfig.interleaved(TILE, BufferType.L1), mesh);
+        TtFatalException e = assertThrows(TtFatalException.class, () -> mesh.programCache().run(large, List.of()));
+        assertTrue(e.getMessage().contains("clash with L1 buffers"), e.getMessage());
+        assertEquals(List.of(program), mesh.programCache().programs());
+        mesh.close();
+        assertEquals("mesh device 0 is closed", assertThrows(IllegalStateException.class,
+                () -> mesh.programCache().run(ADD, List.of())).getMessage());
+    }
+
+    @Test
+    void aCircularBufferAppendsToAnIntersectingRangeWhoseRegionEndsAtItsAddress() {
+        MeshDevice mesh = open(MeshRules.UPSTREAM, GraphTracking.NOOP);
+        CoreRange left = range(0, 0, 3, 7);
+        CoreRange all = range(0, 0, 7, 7);
+        // The CB on all cores marks the left range too; the next CB on the left range starts at that end, which
+        // is also the end of the all-cores region, so it is appended there as well.
+        Program program = mesh.programCache().run(new ProgramSpec("two", 0, TILE, List.of(
+                CircularBufferSpec.local(CoreRangeSet.of(all), 4096),
+                CircularBufferSpec.local(CoreRangeSet.of(left), 2048))), List.of());
+        assertEquals(List.of(BASE, BASE + 4096), program.circularBufferAddresses());
+        for (CircularBufferAllocator allocator : program.circularBufferAllocators()) {
+            assertEquals(BASE + 6144, allocator.cbRegionEnd(), allocator.coreRange().toString());
+        }
+        mesh.close();
+    }
+
+    @Test
+    void kernelBinaryWritesAreReleasedRightAfterTheLoad() {
+        // Under a rule set where a non-owning buffer reports its FREE, each chip's write view reports one as soon
+        // as the binary is loaded: the views are dropped at the end of the load, not kept by the program.
+        GraphTracking tracker = org.mockito.Mockito.mock(GraphTracking.class);
+        CoreRules rules = CoreRules.UPSTREAM.with(io.github.meshalloc.allocator.rules.NonOwningDeallocate.TRACK_AND_MARK);
+        MeshDevice mesh = MeshDevice.open(MeshDeviceConfig.of(new MeshShape(2, 4), ArchPreset.WORMHOLE_B0.config()),
+                new MetalContext(rules, tracker, AllocationReporter.NOOP), MeshRules.UPSTREAM);
+        Program program = mesh.programCache().run(ADD, List.of());
+        long binary = program.kernelBinary().orElseThrow().address();
+        org.mockito.Mockito.verify(tracker, org.mockito.Mockito.times(8)).trackDeallocate(
+                org.mockito.ArgumentMatchers.argThat(b -> !b.ownsData() && b.size() == 12 * 1024
+                        && b.address() == binary && b.isDestroyed()));
+        mesh.close();
+    }
 }

@@ -161,10 +161,13 @@ public record TruthSnapshot(List<Allocation> allocations, List<AllocatorFinding>
     private static void readAllocator(int pid, DeviceMemory.AllocatorView view, boolean open,
                                       List<Allocation> allocations, List<AllocatorFinding> findings) {
         Allocator allocator = view.allocator();
+        if (allocator.holdsNoBufferNorAddress()) {
+            return; // every type below would find nothing held and no Buffer
+        }
         Kind kind = view.meshWide() ? Kind.MESH_BUFFER : Kind.CHIP_BUFFER;
         List<Buffer> buffers = allocator.getAllocatedBuffers();
         for (BufferType type : BANK_TYPES) {
-            List<Long> held = allocator.getAllocatedAddresses(type);
+            List<Long> held = allocator.holdsNoAddress(type) ? List.of() : allocator.getAllocatedAddresses(type);
             List<Buffer> ofType = new ArrayList<>();
             for (Buffer buffer : buffers) {
                 if (buffer.bufferType() == type) {

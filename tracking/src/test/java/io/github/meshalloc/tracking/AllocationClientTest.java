@@ -83,4 +83,20 @@ class AllocationClientTest {
         assertEquals(1, link.delivered.size());
         assertEquals(1, client.warnings().size());
     }
+
+    @Test
+    void cbRecordsCarryTheSizeBothWaysAndATimestampOnlyOnAlloc() {
+        RecordingLink link = new RecordingLink();
+        long[] step = {9};
+        AllocationClient client = new AllocationClient(77, Map.of(AllocationClient.ENABLE_VARIABLE, "1"), link,
+                () -> ++step[0]);
+        assertEquals(77, client.pid());
+        client.reportCbAllocation(2, 22528, 0x19000);
+        client.reportCbDeallocation(2, 22528, 0x19000);
+        assertEquals(List.of(AllocMessage.cbAlloc(2, 22528, 77, 0x19000, 10),
+                AllocMessage.cbFree(2, 22528, 77, 0x19000)), link.delivered);
+        assertEquals(0, link.delivered.get(1).timestamp());
+        assertEquals(22528, link.delivered.get(1).size());
+        assertEquals(2, client.sent());
+    }
 }

@@ -216,4 +216,37 @@ class BalanceReportTest {
         List<Kind> kinds = s.report().discrepancies().stream().map(KeyDiscrepancy::kind).toList();
         assertEquals(List.of(Kind.RESIDUAL, Kind.RESIDUAL, Kind.MISSING), kinds);
     }
+
+    @Test
+    void aRecordingSessionNamesTheUnreportedAllocationBehindAMissingKey() {
+        Session s = Session.startRecording(RuleSet.UPSTREAM, io.github.meshalloc.tracking.ops.Catalog.DEFAULT);
+        s.apply(open(new MeshShape(1, 1)));
+        Op create = tensor("t0", TensorChoice.DRAM_1_PAGE);
+        s.apply(create);
+        List<KeyDiscrepancy> missing = s.report().missing();
+        assertEquals(1, missing.size(), s.report()::render);
+        BalanceReport.Cause cause = missing.get(0).cause().orElseThrow();
+        assertEquals(2, cause.step());
+        assertEquals(create.toString(), cause.op());
+        assertEquals("track_allocate(buffer #0 on mesh 0 (backing), DRAM 2048 B at 32) was not reported",
+                cause.detail());
+    }
+
+    @Test
+    void unknownFreesAreRenderedWithTheirDeviceOrAQuestionMarkWhenTheLineHasNone() {
+        Host s4 = new Host(io.github.meshalloc.tracking.server.ServerVersion.S4);
+        s4.server().accept(io.github.meshalloc.tracking.wire.AllocMessage.free(3, 11, 64));
+        s4.server().accept(io.github.meshalloc.tracking.wire.AllocMessage.free(0, 11, -1L));
+        BalanceReport r = BalanceReport.compare(s4);
+        assertEquals(2, r.unknownFrees().size());
+        assertEquals(2, r.unknownFreeCount());
+        assertTrue(r.render().contains(
+                "  unknown FREEs: 2 (device 3, buffer 64) (device 0, buffer 18446744073709551615)\n"), r::render);
+        Host e0 = new Host(io.github.meshalloc.tracking.server.ServerVersion.E0);
+        e0.server().accept(io.github.meshalloc.tracking.wire.AllocMessage.free(5, 11, 64));
+        assertTrue(BalanceReport.compare(e0).render().contains("  unknown FREEs: 1 (device ?, buffer 64)\n"),
+                BalanceReport.compare(e0)::render);
+        assertFalse(BalanceReport.compare(new Host(io.github.meshalloc.tracking.server.ServerVersion.S4)).render()
+                .contains("unknown FREEs"));
+    }
 }

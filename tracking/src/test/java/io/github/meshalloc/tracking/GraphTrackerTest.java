@@ -112,4 +112,19 @@ class GraphTrackerTest {
         Buffer.create(chip, 4096, 2048, BufferType.DRAM);
         verify(p, never()).trackAllocate(any());
     }
+
+    @Test
+    void listsProcessorsInPushOrderAndForwardsTrackProgramToEach() {
+        GraphTracker tracker = new GraphTracker();
+        GraphProcessor first = mock(GraphProcessor.class);
+        GraphProcessor second = mock(GraphProcessor.class);
+        tracker.pushProcessor(first);
+        tracker.pushProcessor(second);
+        assertEquals(java.util.List.of(first, second), tracker.processors());
+        Device chip = openChip(tracker);
+        tracker.trackProgram(341, chip);
+        InOrder order = inOrder(first, second);
+        order.verify(first).trackProgram(341, chip);
+        order.verify(second).trackProgram(341, chip);
+    }
 }

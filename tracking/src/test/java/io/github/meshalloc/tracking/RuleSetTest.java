@@ -64,4 +64,19 @@ class RuleSetTest {
         assertEquals(RuleSet.SEED_003_FINAL.core(), mine.core());
         assertEquals("mine", mine.name());
     }
+
+    @Test
+    void eachWithReplacesOneVariationPointAndKeepsTheRest() {
+        RuleSet base = RuleSet.SEED_004;
+        RuleSet cbs = base.with(CircularBufferReporting.AS_L1_ALLOCATIONS_PER_CHIP);
+        assertEquals(CircularBufferReporting.AS_L1_ALLOCATIONS_PER_CHIP, cbs.circularBuffers());
+        assertEquals(new RuleSet(base.name(), base.description(), base.core(), base.mesh(), base.meshDeviceBuffers(),
+                CircularBufferReporting.AS_L1_ALLOCATIONS_PER_CHIP, base.serverVersion(), base.allocationClient()), cbs);
+        assertTrue(base.allocationClient());
+        RuleSet silent = base.withAllocationClient(false);
+        assertFalse(silent.allocationClient());
+        assertEquals(base, silent.withAllocationClient(true));
+        assertEquals(base.core(), silent.core());
+        assertEquals(base.serverVersion(), silent.serverVersion());
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.meshalloc.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -133,5 +134,22 @@ class TruthSnapshotTest {
         assertEquals(1, findings.size());
         assertEquals(FindingKind.RANGE_HELD_AFTER_CLOSE, findings.get(0).kind());
         assertEquals(address, findings.get(0).address());
+    }
+
+    @Test
+    void theHostsLivenessIsItsLiveProcessesPlusPidZero() {
+        Host host = new Host(ServerVersion.S4);
+        SimulatedProcess a = host.startProcess(RuleSet.UPSTREAM);
+        SimulatedProcess b = host.startProcess(RuleSet.SEED_004);
+        assertTrue(host.liveness().isAlive(0), "kill(0, 0) succeeds");
+        assertTrue(host.liveness().isAlive(a.pid()));
+        assertTrue(host.liveness().isAlive(b.pid()));
+        assertFalse(host.liveness().isAlive(b.pid() + 1000), "never started");
+        host.killProcess(a.pid());
+        assertFalse(host.liveness().isAlive(a.pid()));
+        assertTrue(host.liveness().isAlive(b.pid()));
+        assertEquals(host, b.host());
+        assertEquals(RuleSet.SEED_004, b.rules());
+        assertEquals(RuleSet.UPSTREAM, a.rules());
     }
 }

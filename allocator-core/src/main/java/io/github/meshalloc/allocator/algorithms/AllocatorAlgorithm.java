@@ -61,16 +61,8 @@ public interface AllocatorAlgorithm {
     /** The block table, one row per block in the implementation's natural order. */
     List<MemoryBlock> getMemoryBlockTable();
 
-    /** A readable rendering of {@link #getMemoryBlockTable()}, like the C++ {@code dump_blocks}. */
-    default String dumpBlocks() {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%-14s %-14s %s%n", "Address", "Size", "Allocated"));
-        for (MemoryBlock block : getMemoryBlockTable()) {
-            out.append(String.format("%-14d %-14d %s%n", block.address(), block.size(),
-                    block.allocated() ? "yes" : "no"));
-        }
-        return out.toString();
-    }
+    /** A readable rendering of the block table, like the C++ {@code dump_blocks}. */
+    String dumpBlocks();
 
     /** Current usable size of the arena in bytes ({@code max_size_bytes_}). */
     long maxSizeBytes();

@@ -76,7 +76,6 @@ public final class FreeList implements AllocatorAlgorithm {
     private OptionalLong lowestOccupiedAddress = OptionalLong.empty();
 
     private Block blockHead;
-    private Block blockTail;
     private Block freeBlockHead;
     private Block freeBlockTail;
 
@@ -135,7 +134,6 @@ public final class FreeList implements AllocatorAlgorithm {
         shrinkSize = 0;
         Block whole = new Block(0, maxSizeBytes);
         blockHead = whole;
-        blockTail = whole;
         freeBlockHead = whole;
         freeBlockTail = whole;
     }
@@ -267,9 +265,6 @@ public final class FreeList implements AllocatorAlgorithm {
         if (free.nextBlock != null) {
             free.nextBlock.prevBlock = allocated;
         }
-        if (free == blockTail) {
-            blockTail = allocated;
-        }
         free.nextBlock = allocated;
         free.size -= allocated.size;
     }
@@ -307,9 +302,6 @@ public final class FreeList implements AllocatorAlgorithm {
             }
             if (freeBlockTail == free) {
                 freeBlockTail = remainder;
-            }
-            if (blockTail == free) {
-                blockTail = remainder;
             }
             free.nextFree = remainder;
             free.nextBlock = allocated;

@@ -89,9 +89,16 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * the tree's pointer chasing.
      */
     private static final int DEFAULT_TREE_ABOVE = 512;
-    private static final int INITIAL_ALLOC_MAP_CAPACITY = 64;
-    private static final int INITIAL_BLOCK_CAPACITY = 64;
-    private static final int INITIAL_BUCKET_CAPACITY = 10;
+    /**
+     * First capacity of the metablock table, the dead-slot stack, a class list and the allocated-block table's
+     * entries. Small: a mesh open builds four free lists per allocator and most hold a handful of blocks for their
+     * whole life; the arrays double when full.
+     */
+    private static final int INITIAL_BLOCK_CAPACITY = 8;
+    /** First number of slots of the allocated-block map (a power of two, kept at most half full; it doubles). */
+    private static final int INITIAL_ALLOC_MAP_CAPACITY = 2 * INITIAL_BLOCK_CAPACITY;
+    /** A cleared allocated-block map with more slots than this is dropped rather than swept. */
+    private static final int KEPT_ALLOC_MAP_CAPACITY = 1 << 16;
     private static final int NONE = -1;
     /** Shared storage of an empty class list (zero length, so nothing is ever written to it). */
     private static final int[] NO_BLOCKS = new int[0];
@@ -139,8 +146,24 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * class list is sorted by address; the shortcuts that rely on this are taken only then.
      */
     private boolean freeListsTrusted;
+    /**
+     * True until a shrink or reset since the last {@link #clear()}: only those can leave a next link
+     * naming a dead slot, and only such a link can close a cycle (see {@link #shrinkSize}). While it is
+     * true, {@link #deallocate} takes the plain path; afterwards it checks the links before it changes
+     * anything ({@link #deallocateCheckingLinks}).
+     */
+    private boolean linksTrusted;
     /** Test seam: when set, the lists are never trusted and the literal C++ searches always run. */
     private boolean shortcutsDisabled;
+
+    /**
+     * Where {@link #availableAddresses} writes its (start, end) pairs, as relative addresses in units
+     * of 2^{@link #unitShift} bytes, before copying the exact number into the result: the buffer stays
+     * in cache between queries, and the copy into fresh memory is one bulk copy that needs no zeroing.
+     */
+    private int[] unitScratch = NO_BLOCKS;
+    /** log2 of the largest power of two dividing the alignment: the unit of {@link #unitScratch}. */
+    private final int unitShift;
 
     // Class lists longer than treeAbove blocks are held, while the lists are trusted, as a treap (see
     // insertIntoTree); a tree class shorter than treeBelow goes back to an array. The treap nodes are the
@@ -222,6 +245,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         this.minAllocationSize = minAllocationSize;
         this.alignment = alignment;
         this.alignmentIsPowerOfTwo = Long.bitCount(alignment) == 1;
+        this.unitShift = Long.numberOfTrailingZeros(alignment);
         this.sizeClassCount = sizeClassCountFor(maxSizeBytes);
         this.freeByClass = new int[sizeClassCount][];
         this.freeByClassLength = new int[sizeClassCount];
@@ -333,6 +357,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
         nonEmptyClasses = 0;
         freeListsTrusted = !shortcutsDisabled;
+        linksTrusted = true;
         int first = appendMetaBlock(0, maxSizeBytes, NONE, NONE, false);
         insertIntoSizeClass(first);
     }
@@ -664,9 +689,21 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * before dereferencing it. When it is empty (possible after an address-limit violation) a release
      * build reads the optional's leftover payload, i.e. the last value it held; this model compares with
      * that leftover value (0 if it never held one).
+     *
+     * <p>After a corrupting {@link #shrinkSize} the next links can form a cycle of free blocks, and the
+     * C++ walk for the lowest occupied address never ends. Once a shrink or reset has run since the last
+     * clear, this model runs the walk first, on the links as the merges will leave them. On a cycle it
+     * throws instead, before changing anything.
+     *
+     * @throws CorruptedFreeListException when the walk for the lowest occupied address would never end:
+     *                                    the block table was corrupted earlier; nothing has been changed
      */
     @Override
     public void deallocate(long absoluteAddress) {
+        if (!linksTrusted) {
+            deallocateCheckingLinks(absoluteAddress);
+            return;
+        }
         long address = absoluteAddress - offsetBytes;
         int block = removeFromAllocTable(address);
         if (block == NONE) {
@@ -698,6 +735,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
 
         if (Long.compareUnsigned(address, lowestRelative) <= 0) {
+            // Links without a shrink or reset form one chain without cycles: the walk ends.
             lowestPresent = false;
             for (int current = blockNext[block]; current != NONE; current = blockNext[current]) {
                 if (blockAllocated[current]) {
@@ -708,6 +746,121 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             }
         }
         insertIntoSizeClass(block);
+    }
+
+    /**
+     * {@link #deallocate} once a shrink or reset may have corrupted the links: the walk for the lowest
+     * occupied address runs first, so that a cycle throws before anything has changed.
+     */
+    private void deallocateCheckingLinks(long absoluteAddress) {
+        long address = absoluteAddress - offsetBytes;
+        int slot = allocSlotHolding(address);
+        if (slot == NONE) {
+            return;
+        }
+        int block = entryBlock[allocTop[slot]];
+        int prev = blockPrev[block];
+        int next = blockNext[block];
+        // The walk that recomputes the lowest occupied address runs first, on the links as the merges
+        // below will leave them, so that a corrupted table throws before anything has changed.
+        boolean recomputeLowest = Long.compareUnsigned(address, lowestRelative) <= 0;
+        int lowestBlock = recomputeLowest ? firstAllocatedAfterFree(block, prev, next, absoluteAddress) : NONE;
+        removeTopEntry(slot);
+        blockAllocated[block] = false;
+
+        if (prev != NONE && !blockAllocated[prev]) {
+            removeFromSizeClass(prev);
+            blockSize[prev] += blockSize[block];
+            blockNext[prev] = next;
+            if (next != NONE) {
+                blockPrev[next] = prev;
+            }
+            retireMetaBlock(block);
+            block = prev;
+        }
+        if (next != NONE && !blockAllocated[next]) {
+            removeFromSizeClass(next);
+            blockSize[block] += blockSize[next];
+            int nextNext = blockNext[next];
+            blockNext[block] = nextNext;
+            if (nextNext != NONE) {
+                blockPrev[nextNext] = block;
+            }
+            retireMetaBlock(next);
+        }
+
+        if (recomputeLowest) {
+            lowestPresent = lowestBlock != NONE;
+            if (lowestPresent) {
+                lowestRelative = blockAddress[lowestBlock];
+            }
+        }
+        insertIntoSizeClass(block);
+    }
+
+    /**
+     * The block at which the C++ {@code deallocate} stops its walk up the next links to recompute the
+     * lowest occupied address: the first allocated block after the merged block, or {@link #NONE}.
+     * It is computed on the current table before the merges change it, through the at most two next
+     * links the merges will rewrite (with the freed block already counted as free). Read in the
+     * order {@link #deallocate} writes them, the overlay gives the same links even when corrupted
+     * links make the neighbours coincide.
+     *
+     * <p>The walk visits metablock slots only. Once it has made more steps than there are slots, it
+     * has come back to a slot it already visited, and the C++ loop would never end. This method then
+     * throws (see {@link CorruptedFreeListException}; whether the C++ does the same is discussed at
+     * {@link #shrinkSize}).
+     */
+    private int firstAllocatedAfterFree(int block, int prev, int next, long absoluteAddress) {
+        int merged = block;
+        int rewrittenA = NONE;
+        int linkA = NONE;
+        if (prev != NONE && (prev == block || !blockAllocated[prev])) {
+            merged = prev;
+            rewrittenA = prev;
+            linkA = next;
+        }
+        int rewrittenB = NONE;
+        int linkB = NONE;
+        if (next != NONE && (next == block || !blockAllocated[next])) {
+            rewrittenB = merged;
+            linkB = next == rewrittenA ? linkA : blockNext[next];
+        }
+        int current = merged == rewrittenB ? linkB : merged == rewrittenA ? linkA : blockNext[merged];
+        for (int steps = 0; current != NONE; steps++) {
+            if (current != block && blockAllocated[current]) {
+                return current;
+            }
+            if (steps == blockCount) {
+                throw linkCycle(absoluteAddress, block, merged, rewrittenA, linkA, rewrittenB, linkB);
+            }
+            current = current == rewrittenB ? linkB : current == rewrittenA ? linkA : blockNext[current];
+        }
+        return NONE;
+    }
+
+    /** The exception for a walk of {@link #firstAllocatedAfterFree} that found a cycle; lists the cycle. */
+    private CorruptedFreeListException linkCycle(long absoluteAddress, int block, int merged, int rewrittenA,
+                                                int linkA, int rewrittenB, int linkB) {
+        List<Integer> path = new ArrayList<>();
+        boolean[] seen = new boolean[blockCount];
+        int current = merged;
+        while (!seen[current]) {
+            seen[current] = true;
+            path.add(current);
+            current = current == rewrittenB ? linkB : current == rewrittenA ? linkA : blockNext[current];
+        }
+        StringBuilder links = new StringBuilder();
+        for (int id : path) {
+            links.append(id).append(" -> ");
+        }
+        links.append(current);
+        return new CorruptedFreeListException("deallocate(" + Long.toUnsignedString(absoluteAddress) + ") of block "
+                + block + ": the next links after the merged block " + merged + " form a cycle of free blocks ("
+                + links + ", with no allocated block on it). tt-metal's FreeListOpt::deallocate loops forever here,"
+                + " walking them for the lowest occupied address. Nothing has been changed. The links were corrupted"
+                + " by an earlier shrinkSize that retired a block while its lower neighbour still linked to it"
+                + " (shrink size now " + Long.toUnsignedString(shrinkSize) + ")", current);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -730,6 +883,22 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * @param bottomUp        must be true
      * @throws TtFatalException with the C++ message when the shrink is not possible
      */
+    // Faithful, not a meshalloc bug: a shrink can corrupt the block table, in tt-metal's
+    // FreeListOpt::shrink_size (free_list_opt.cpp, newest stored version and mid-2025 alike) exactly as
+    // here. The scan stops at the first FREE metablock, in index order, that contains the new bottom.
+    // Allocated metablocks with a higher index are never checked, even when they lie below the new
+    // bottom. Slot reuse makes that common: top-down carving and merges give a low slot to a block
+    // above a high slot. The taken block is then shrunk by the full amount:
+    //  - if it did not start at the old bottom, its size can wrap around 2^64 and its address move past
+    //    the arena. available_addresses then returns a pair with end < start
+    //    (FreeListOptCorruptionTest, 4 calls);
+    //  - if it shrinks to size 0, its slot is retired with only its successor's prev fixed. Its
+    //    predecessor's next still names the dead slot. Reusing the slot can make it its own neighbour, and
+    //    the walk for the lowest occupied address in FreeListOpt::deallocate then loops forever
+    //    (FreeListOptCorruptionTest, 15 calls from a random sequence; each step traced against the C++).
+    // This model keeps those states, because the addresses it hands out must stay the C++ ones. It
+    // throws CorruptedFreeListException only where the C++ would loop forever (deallocate) or return a
+    // pair that an AddressRange cannot hold (availableAddresses, allocatedAddresses).
     @Override
     public void shrinkSize(long shrinkSizeBytes, boolean bottomUp) {
         checkArgument(shrinkSizeBytes >= 0, "shrinkSizeBytes must be >= 0, got %s", shrinkSizeBytes);
@@ -764,6 +933,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             throw new TtFatalException("Shrink size " + Long.toUnsignedString(newBottom)
                     + " does not align with any block. This must be a bug");
         }
+        linksTrusted = false;
         removeFromSizeClass(toShrink);
         blockSize[toShrink] -= shrinkSizeBytes;
         maxSizeBytes -= shrinkSizeBytes;
@@ -805,6 +975,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         if (lowest == NONE) {
             throw new TtFatalException("Lowest block not found during reset size");
         }
+        linksTrusted = false;
         if (!blockAllocated[lowest]) {
             removeFromSizeClass(lowest);
             blockSize[lowest] += shrinkSize;
@@ -842,9 +1013,18 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      *
      * <p>Like the C++ {@code std::vector<std::pair<DeviceAddr, DeviceAddr>>}, the ranges are stored as
      * (start, end) pairs in one array; the returned list is unmodifiable and makes each
-     * {@link AddressRange} when it is read.
+     * {@link AddressRange} when it is read. The pairs are relative addresses in units of the alignment's
+     * largest power-of-two factor, in an {@code int[]}, whenever they fit (arenas up to 2^32 units, that
+     * is 256 GiB at 64 B, with no block moved off the alignment). Otherwise they are bytes in a
+     * {@code long[]}. The query writes them into a buffer the free list keeps, then copies the exact
+     * number into the result. Most of the query's time is writing the result into fresh heap memory,
+     * so halving its size is what makes it faster.
      *
      * <p>Models {@code FreeListOpt::available_addresses} (reference 6.7, late-2025: absolute).
+     *
+     * @throws CorruptedFreeListException at the first fitting block whose absolute range ends below its
+     *                                    start (a size or address wrapped by an earlier corruption;
+     *                                    the C++ returns that pair as it is)
      */
     @Override
     public List<AddressRange> availableAddresses(long sizeBytes) {
@@ -855,27 +1035,88 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         for (long rest = classes; rest != 0; rest &= rest - 1) {
             candidates += freeByClassLength[Long.numberOfTrailingZeros(rest)];
         }
-        long[] pairs = new long[2 * candidates];
-        int count = 0;
+        int[] units = unitScratch;
+        if (units.length < 2 * candidates) {
+            units = growUnitScratch(candidates);
+        }
+        long[] addresses = blockAddress;
+        long[] sizes = blockSize;
+        int shift = unitShift;
+        long bits = 0;
+        int n = 0;
+        for (long rest = classes; rest != 0; rest &= rest - 1) {
+            int c = Long.numberOfTrailingZeros(rest);
+            int[] list = classList(c);
+            int length = Math.min(freeByClassLength[c], list.length);
+            for (int j = 0; j < length; j++) {
+                int block = list[j];
+                long size = sizes[block];
+                if (Long.compareUnsigned(size, request) >= 0) {
+                    long start = addresses[block];
+                    long end = start + size;
+                    bits |= start | size | end;
+                    units[n] = (int) (start >>> shift);
+                    units[n + 1] = (int) (end >>> shift);
+                    n += 2;
+                }
+            }
+        }
+        // Every start, size and end below 2^63 (so no sum wraps, the offset being below 2^63 too), a
+        // multiple of the unit and below 2^32 units: the compact form holds them exactly.
+        if (bits >= 0 && (bits & ((1L << shift) - 1)) == 0 && bits >>> shift >>> 32 == 0) {
+            return new AddressRangeList(offsetBytes, shift, Arrays.copyOf(units, n), null, n >> 1);
+        }
+        return new AddressRangeList(offsetBytes, 0, null, pairsOf(classes, request, n), n >> 1);
+    }
+
+    /**
+     * The relative (start, end) pairs of {@link #availableAddresses} as longs, for a query whose ranges
+     * do not all fit the compact form (an arena of more than 2^32 alignment units, blocks moved off the
+     * alignment by a shrink, or sizes wrapped by a corrupting one). Same blocks, same order; throws at
+     * the first range whose absolute end lies below its start.
+     */
+    private long[] pairsOf(long classes, long request, int n) {
+        long[] pairs = new long[n];
+        int i = 0;
         for (long rest = classes; rest != 0; rest &= rest - 1) {
             int c = Long.numberOfTrailingZeros(rest);
             int[] list = classList(c);
             for (int j = 0; j < freeByClassLength[c]; j++) {
                 int block = list[j];
-                long size = blockSize[block];
-                if (Long.compareUnsigned(size, request) >= 0) {
+                if (Long.compareUnsigned(blockSize[block], request) >= 0) {
                     long start = blockAddress[block] + offsetBytes;
-                    long end = start + size;
-                    if (Long.compareUnsigned(start, end) > 0) {
-                        new AddressRange(start, end); // throws, as building the range eagerly always did
+                    if (Long.compareUnsigned(start, start + blockSize[block]) > 0) {
+                        throw wrappedRange(block, "available_addresses");
                     }
-                    pairs[2 * count] = start;
-                    pairs[2 * count + 1] = end;
-                    count++;
+                    pairs[i] = blockAddress[block];
+                    pairs[i + 1] = blockAddress[block] + blockSize[block];
+                    i += 2;
                 }
             }
         }
-        return new AddressRangeList(pairs, count);
+        return pairs;
+    }
+
+    /**
+     * The exception for a block whose absolute range ends below its start: its size (or address) wrapped
+     * past 2^64, which only a corrupting shrink does (see {@link CorruptedFreeListException}).
+     */
+    private CorruptedFreeListException wrappedRange(int block, String function) {
+        long start = blockAddress[block] + offsetBytes;
+        return new CorruptedFreeListException((blockAllocated[block] ? "allocated" : "free") + " block " + block
+                + " at relative address " + Long.toUnsignedString(blockAddress[block]) + " has size "
+                + Long.toUnsignedString(blockSize[block]) + ", so its range ends at "
+                + Long.toUnsignedString(start + blockSize[block]) + ", below its start "
+                + Long.toUnsignedString(start) + " (the block table was corrupted earlier, as by a shrinkSize that"
+                + " shrank a free block not starting at the bottom; shrink size now " + Long.toUnsignedString(shrinkSize)
+                + "). tt-metal's FreeListOpt::"
+                + function + " returns that pair as it is; an AddressRange cannot hold it", block);
+    }
+
+    /** Gives {@link #unitScratch} room for {@code ranges} pairs. */
+    private int[] growUnitScratch(int ranges) {
+        unitScratch = new int[Math.max(2 * ranges, 2 * INITIAL_BLOCK_CAPACITY)];
+        return unitScratch;
     }
 
     /**
@@ -883,13 +1124,20 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * address).
      *
      * <p>Models {@code FreeListOpt::allocated_addresses} (reference 6.7, late-2025).
+     *
+     * @throws CorruptedFreeListException at the first allocated block whose absolute range ends below its
+     *                                    start (only after an earlier corruption)
      */
     public List<AddressRange> allocatedAddresses() {
         List<AddressRange> ranges = new ArrayList<>();
         for (int i = 0; i < blockCount; i++) {
             if (metaBlockLive[i] && blockAllocated[i]) {
                 long start = blockAddress[i] + offsetBytes;
-                ranges.add(new AddressRange(start, start + blockSize[i]));
+                long end = start + blockSize[i];
+                if (Long.compareUnsigned(start, end) > 0) {
+                    throw wrappedRange(i, "allocated_addresses");
+                }
+                ranges.add(new AddressRange(start, end));
             }
         }
         return ranges;
@@ -1364,26 +1612,38 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         allocTop = new int[capacity];
         Arrays.fill(allocTop, NONE);
         allocMapSize = 0;
-        entryBlock = new int[INITIAL_ALLOC_MAP_CAPACITY];
-        entryBelow = new int[INITIAL_ALLOC_MAP_CAPACITY];
+        entryBlock = new int[INITIAL_BLOCK_CAPACITY];
+        entryBelow = new int[INITIAL_BLOCK_CAPACITY];
         entryCount = 0;
         freeEntries = NONE;
     }
 
     /**
-     * Empties the allocated-block table (init), keeping its capacity so that a free list cleared between
-     * workloads does not grow its map again each time; only a very large map is dropped rather than swept.
+     * Empties the allocated-block table (init) at a cost bounded by what the free list has held. Teardown
+     * clears every free list of every allocator it destroys, and most hold no block (any more): an absent or
+     * already empty map costs nothing here (no sweep). A map that still holds addresses is swept and keeps
+     * its capacity, so that a free list cleared between workloads does not grow and rehash it again each
+     * time; a very large one is dropped instead (an absent table reads as empty everywhere and is rebuilt
+     * small on the next allocation).
      */
     private void clearAllocTable() {
         if (allocTop == null) {
             return;
         }
-        if (allocTop.length > 1 << 16) {
-            createAllocTable(INITIAL_ALLOC_MAP_CAPACITY);
-            return;
+        if (allocMapSize != 0) {
+            if (allocTop.length > KEPT_ALLOC_MAP_CAPACITY) {
+                allocKeys = null;
+                allocTop = null;
+                entryBlock = null;
+                entryBelow = null;
+                allocMapSize = 0;
+                entryCount = 0;
+                freeEntries = NONE;
+                return;
+            }
+            Arrays.fill(allocTop, NONE);
+            allocMapSize = 0;
         }
-        Arrays.fill(allocTop, NONE);
-        allocMapSize = 0;
         entryCount = 0;
         freeEntries = NONE;
     }
@@ -1434,14 +1694,24 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         if (slot == NONE) {
             return NONE;
         }
+        int block = entryBlock[allocTop[slot]];
+        removeTopEntry(slot);
+        return block;
+    }
+
+    /**
+     * Removes the most recent entry of map slot {@code slot} (found by {@link #allocSlotHolding}); with that
+     * lookup, models {@code get_and_remove_from_alloc_table}. Split from the lookup so that
+     * {@link #deallocateCheckingLinks} can check the links between the two, before anything changes.
+     */
+    private void removeTopEntry(int slot) {
         int entry = allocTop[slot];
-        int block = entryBlock[entry];
         int below = entryBelow[entry];
         entryBelow[entry] = freeEntries;
         freeEntries = entry;
         if (below != NONE) {
             allocTop[slot] = below;
-            return block;
+            return;
         }
         // Last entry of the address: delete the slot, shifting back later entries of its probe run.
         int mask = allocTop.length - 1;
@@ -1459,7 +1729,6 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
         allocTop[hole] = NONE;
         allocMapSize--;
-        return block;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -1755,14 +2024,24 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     }
 
     /**
-     * An unmodifiable list of address ranges held as (start, end) pairs in one array, the layout of
-     * the C++ vector of pairs: the query that fills it makes one array rather than an object per range.
+     * An unmodifiable list of address ranges held as relative (start, end) pairs in one array, the
+     * layout of the C++ vector of pairs: the query that fills it makes one array rather than an object
+     * per range. When every relative address is a multiple of 2^{@code shift} below 2^(32 + shift), the
+     * pairs are stored in units of 2^{@code shift} bytes in an {@code int[]} (unsigned), half the
+     * memory; otherwise as bytes in a {@code long[]}. Each {@link AddressRange} is made when it is read,
+     * with the offset added as the C++ adds it (64-bit wrap-around).
      */
     private static final class AddressRangeList extends AbstractList<AddressRange> implements RandomAccess {
+        private final long offset;
+        private final int shift;
+        private final int[] units;
         private final long[] pairs;
         private final int size;
 
-        AddressRangeList(long[] pairs, int size) {
+        AddressRangeList(long offset, int shift, int[] units, long[] pairs, int size) {
+            this.offset = offset;
+            this.shift = shift;
+            this.units = units;
             this.pairs = pairs;
             this.size = size;
         }
@@ -1770,7 +2049,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         @Override
         public AddressRange get(int index) {
             Objects.checkIndex(index, size);
-            return new AddressRange(pairs[2 * index], pairs[2 * index + 1]);
+            if (units != null) {
+                return new AddressRange(offset + (Integer.toUnsignedLong(units[2 * index]) << shift),
+                        offset + (Integer.toUnsignedLong(units[2 * index + 1]) << shift));
+            }
+            return new AddressRange(offset + pairs[2 * index], offset + pairs[2 * index + 1]);
         }
 
         @Override

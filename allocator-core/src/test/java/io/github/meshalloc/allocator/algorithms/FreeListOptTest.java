@@ -718,4 +718,147 @@ class FreeListOptTest {
             assertEquals(List.of(row(0, 0, 64 * KIB, -1, -1, false)), allocator.getMetaBlockTable());
         }
     }
+
+    // ---- Mutation-testing review: table growth, the allocated-block table, clear, arena bounds ----
+
+
+    @Test
+    void anArenaMayEndExactlyAtLongMaxValue() {
+        FreeListOpt top = new FreeListOpt(Long.MAX_VALUE - 64, 64, 32, 32, SearchPolicy.FIRST);
+        assertEquals(OptionalLong.of(64), top.allocate(1024, true, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new FreeListOpt(Long.MAX_VALUE - 63, 64, 32, 32, SearchPolicy.FIRST));
+    }
+
+    @Test
+    void freshAndClearedListsAreTrustedAndHaveNoAllocationSizes() {
+        FreeListOpt list = new FreeListOpt(64 * 1024, 0, 32, 32, SearchPolicy.FIRST);
+        assertTrue(list.freeListsTrustedForTesting());
+        assertEquals(OptionalLong.empty(), list.getAllocationSize(0));
+        list.allocate(1024, true, 0);
+        list.clear();
+        assertTrue(list.freeListsTrustedForTesting());
+    }
+
+    @Test
+    void clearForgetsEveryAllocatedAddress() {
+        FreeListOpt list = new FreeListOpt(64 * 1024, 0, 32, 32, SearchPolicy.FIRST);
+        FreeListOpt fresh = new FreeListOpt(64 * 1024, 0, 32, 32, SearchPolicy.FIRST);
+        long a = list.allocate(1024, true, 0).getAsLong();
+        list.allocate(2048, true, 0);
+        list.clear();
+        // The address allocated before clear() is unknown now: freeing it is a silent no-op (reference 6.6, 6.9).
+        list.deallocate(a);
+        assertEquals(OptionalLong.empty(), list.getAllocationSize(a));
+        assertEquals(fresh.getMetaBlockTable(), list.getMetaBlockTable());
+        assertEquals(fresh.segregatedFreeBlocks(), list.segregatedFreeBlocks());
+        assertEquals(List.of(), list.freeMetaBlockSlots());
+        assertEquals(OptionalLong.of(0), list.allocate(1024, true, 0));
+        assertEquals(OptionalLong.of(1024), list.allocate(1024, true, 0));
+    }
+
+    /**
+     * Relative addresses that are multiples of 2 MiB all hash to bucket 0 ((a ^ (a >> 12) * 3) mod 512) in the
+     * C++ table. The model's table is an address-indexed map instead: ten addresses outgrow its first 16 slots
+     * (kept at most half full), and freeing the oldest deletes a slot from the middle of the probe runs.
+     */
+    @Test
+    void manyAllocationsInOneHashBucketStayFindable() {
+        FreeListOpt list = new FreeListOpt(32 * MIB, 0, 32, 32, SearchPolicy.FIRST);
+        List<Long> addresses = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            addresses.add(list.allocate(2 * MIB, true, 0).getAsLong());
+        }
+        assertEquals(2 * MIB * 9, addresses.get(9));
+        list.deallocate(addresses.remove(0)); // the oldest entry of a full bucket
+        assertEquals(OptionalLong.empty(), list.getAllocationSize(0));
+        for (long address : addresses) {
+            assertEquals(OptionalLong.of(2 * MIB), list.getAllocationSize(address));
+        }
+        assertEquals(OptionalLong.of(0), list.allocate(2 * MIB, true, 0));
+        addresses.add(0L);
+        addresses.add(list.allocate(2 * MIB, true, 0).getAsLong()); // eleven in bucket 0
+        assertEquals(2 * MIB * 10, addresses.get(10));
+        for (long address : addresses) {
+            assertEquals(OptionalLong.of(2 * MIB), list.getAllocationSize(address));
+            list.deallocate(address);
+        }
+        assertEquals(0, list.getStatistics().totalAllocatedBytes());
+        assertEquals(1, list.getMetaBlockTable().size());
+    }
+
+    /**
+     * clear() empties the allocated-block table on each of its paths: a map that still holds addresses is
+     * swept, a map emptied by deallocations is left as it is, and a map past 2^16 slots is dropped. Each
+     * time, no old address is known afterwards and the same addresses are handed out and freed again.
+     */
+    @Test
+    void clearForgetsAddressesWhetherTheTableIsSweptKeptOrDropped() {
+        FreeListOpt list = new FreeListOpt(64 * MIB, 0, 32, 32, SearchPolicy.FIRST);
+        for (int blocks : new int[] {100, 40_000, 100}) {
+            for (boolean freeFirst : new boolean[] {false, true}) {
+                List<Long> addresses = new ArrayList<>();
+                for (int i = 0; i < blocks; i++) {
+                    addresses.add(list.allocate(1024, true, 0).getAsLong());
+                }
+                assertEquals(1024L * (blocks - 1), addresses.get(blocks - 1));
+                if (freeFirst) {
+                    for (int i = 0; i < blocks; i += 2) {
+                        list.deallocate(addresses.get(i));
+                        assertEquals(OptionalLong.empty(), list.getAllocationSize(addresses.get(i)));
+                    }
+                    for (int i = 1; i < blocks; i += 2) {
+                        assertEquals(OptionalLong.of(1024), list.getAllocationSize(addresses.get(i)));
+                        list.deallocate(addresses.get(i));
+                    }
+                    assertEquals(0, list.getStatistics().totalAllocatedBytes());
+                }
+                list.clear();
+                for (long address : List.of(addresses.get(0), addresses.get(blocks / 2), addresses.get(blocks - 1))) {
+                    assertEquals(OptionalLong.empty(), list.getAllocationSize(address), "after clear: " + address);
+                    list.deallocate(address); // unknown now: a silent no-op
+                }
+                assertEquals(List.of(new MemoryBlock(0, 64 * MIB, false)), list.getMemoryBlockTable());
+            }
+        }
+        // After the dropped table is rebuilt small, two entries at one address still come back last in first out.
+        FreeListOpt zero = new FreeListOpt(64 * MIB, 0, 0, 32, SearchPolicy.FIRST);
+        for (int i = 0; i < 40_000; i++) {
+            zero.allocate(1024, true, 0);
+        }
+        zero.clear();
+        assertEquals(OptionalLong.of(0), zero.allocate(0, true, 0));
+        assertEquals(OptionalLong.of(0), zero.allocate(64, true, 0));
+        assertEquals(OptionalLong.of(64), zero.getAllocationSize(0));
+        zero.deallocate(0);
+        assertEquals(OptionalLong.of(0), zero.getAllocationSize(0));
+    }
+
+    /**
+     * 64 free 1 KiB blocks fill the first storage of size class 0, and freeing their neighbours retires more
+     * than 64 metablock slots: both tables grow and the class list loses its first entry while full.
+     */
+    @Test
+    void fullClassListsAndManyRetiredSlotsKeepTheAllocatorConsistent() {
+        FreeListOpt list = new FreeListOpt(1024 * 1024, 0, 32, 32, SearchPolicy.FIRST);
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 129; i++) {
+            blocks.add(list.allocate(1024, true, 0).getAsLong());
+        }
+        for (int i = 0; i < 128; i += 2) {
+            list.deallocate(blocks.get(i)); // 64 separate free 1 KiB blocks, all in class 0
+        }
+        assertEquals(64, list.segregatedFreeBlocks().get(0).size());
+        assertEquals(OptionalLong.of(0), list.allocate(1024, true, 0)); // takes the first entry of the full list
+        assertEquals(63, list.segregatedFreeBlocks().get(0).size());
+        list.deallocate(0);
+        for (int i = 1; i < 129; i += 2) {
+            list.deallocate(blocks.get(i)); // merges with the free neighbours: slots retired
+        }
+        list.deallocate(blocks.get(128)); // merges with everything below and the free top of the arena
+        assertEquals(129, list.freeMetaBlockSlots().size());
+        assertEquals(0, list.getStatistics().totalAllocatedBytes());
+        assertEquals(List.of(new MemoryBlock(0, 1024 * 1024, false)), list.getMemoryBlockTable());
+        assertEquals(OptionalLong.of(0), list.allocate(4096, true, 0));
+    }
 }

@@ -706,4 +706,15 @@ class FreeListTest {
                     freeList.dumpBlocks());
         }
     }
+
+    // ---- Mutation-testing review: the smallest legal constructor arguments ----
+
+    @Test
+    void zeroMinimumAlignmentOneAndAnArenaEndingAtLongMaxValueAreAccepted() {
+        FreeList list = new FreeList(Long.MAX_VALUE - 64, 64, 0, 1, FreeList.SearchPolicy.FIRST);
+        assertEquals(OptionalLong.of(64), list.allocate(1, true, 0));
+        assertEquals(OptionalLong.of(65), list.allocate(1, true, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new FreeList(Long.MAX_VALUE - 63, 64, 0, 1, FreeList.SearchPolicy.FIRST));
+    }
 }

@@ -1,24 +1,24 @@
 package io.github.meshalloc.examples.replay;
 
 import com.google.common.base.Preconditions;
+import io.github.meshalloc.tracking.log.ByteLineReader;
 import io.github.meshalloc.tracking.log.IdFormat;
 import io.github.meshalloc.tracking.log.LogEvent;
 import io.github.meshalloc.tracking.log.LogParseException;
 import io.github.meshalloc.tracking.log.ServerLogParser;
+import io.github.meshalloc.tracking.log.Utf8EventParser;
 import io.github.meshalloc.tracking.server.AllocationServer;
-import io.github.meshalloc.tracking.server.BufferKey;
 import io.github.meshalloc.tracking.server.DeviceCounters;
-import io.github.meshalloc.tracking.server.LiveEntry;
 import io.github.meshalloc.tracking.server.LivenessOracle;
 import io.github.meshalloc.tracking.server.ServerVersion;
 import io.github.meshalloc.tracking.wire.AllocMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.EnumSet;
@@ -39,6 +39,14 @@ import java.util.TreeMap;
  *
  * <p>Malformed per-event lines stop the replay with a {@link LogParseException} naming the line number and text,
  * unless lenient, where they are listed in the report.
+ *
+ * <p>{@link #replay(Path, Optional, boolean)} reads the file as bytes in large chunks ({@link ByteLineReader}) and
+ * parses the ALLOC/FREE/unknown-FREE lines that make up nearly all of a log straight from the bytes
+ * ({@link Utf8EventParser}), sending them to the server without building events or messages; any other line is
+ * decoded and parsed by {@link ServerLogParser} as before. If that fast path meets anything exceptional (bytes that
+ * are not UTF-8, a malformed line in strict mode, an I/O error), it gives up and the whole replay is done again by
+ * {@link #replayDecoded}, the line-by-line {@code String} path, whose outcome (report or exception) is by
+ * construction the one this class always gave.
  */
 public final class LogReplay {
 
@@ -47,12 +55,15 @@ public final class LogReplay {
             LineKind.KERNEL_LOAD, LineKind.KERNEL_UNLOAD, LineKind.BAD_TYPE, LineKind.BAD_TYPE_S5,
             LineKind.BAD_TYPE_SHORT, LineKind.BAD_DEVICE, LineKind.BAD_SIZE, LineKind.UNKNOWN_TYPE);
 
+    private static final Detection UNDECIDED = new Detection(ServerVersion.S4,
+            "no line tells versions apart; S4 assumed");
+
     private final ServerVersion version;
     private final String versionReason;
     private final boolean lenient;
     private final ServerLogParser parser;
     private final AllocationServer server;
-    private final Map<BufferKey, long[]> balances = new HashMap<>();
+    private final KeyBalanceTable balances = new KeyBalanceTable();
     private final List<ReplayReport.MalformedLine> malformed = new ArrayList<>();
     private long lines;
     private long allocLines;
@@ -75,11 +86,100 @@ public final class LogReplay {
 
     /**
      * Replays the file at {@code path} (UTF-8). Without a version, the version is detected from the log first.
+     * Same outcome as {@link #replayDecoded}, faster.
      *
      * @throws LogParseException on a malformed line when not lenient
-     * @throws IOException       if the file cannot be read
+     * @throws IOException       if the file cannot be read or is not UTF-8
      */
     public static ReplayReport replay(Path path, Optional<ServerVersion> version, boolean lenient) throws IOException {
+        Preconditions.checkNotNull(path, "path");
+        Preconditions.checkNotNull(version, "version");
+        try {
+            return replayBytes(path, version, lenient);
+        } catch (NotFast | IOException | RuntimeException e) {
+            // The reference path decides what the outcome of an exceptional log is (which error, at which line).
+            return replayDecoded(path, version, lenient);
+        }
+    }
+
+    /** The fast path gave up (package-private for the agreement tests); carries no stack trace. */
+    static final class NotFast extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotFast() {
+            super("not replayable from bytes", null, false, false);
+        }
+    }
+
+    static ReplayReport replayBytes(Path path, Optional<ServerVersion> version, boolean lenient)
+            throws IOException, NotFast {
+        ServerVersion v;
+        String reason;
+        if (version.isPresent()) {
+            v = version.get();
+            reason = "given";
+        } else {
+            try (ByteLineReader r = new ByteLineReader(Files.newInputStream(path))) {
+                Detection d = detect(r);
+                v = d.version();
+                reason = d.reason();
+            }
+        }
+        LogReplay replay = new LogReplay(v, reason, lenient);
+        Utf8EventParser events = new Utf8EventParser();
+        try (ByteLineReader r = new ByteLineReader(Files.newInputStream(path))) {
+            long n = 0;
+            while (r.next()) {
+                n++;
+                LineKind kind = events.parse(r.buffer(), r.start(), r.end());
+                if (kind != null) {
+                    replay.event(events, kind, n);
+                } else {
+                    replay.line(decode(r), n);
+                }
+            }
+        }
+        return replay.report(path.toString());
+    }
+
+    private static String decode(ByteLineReader r) throws NotFast {
+        try {
+            return r.decode();
+        } catch (CharacterCodingException e) {
+            throw new NotFast();
+        }
+    }
+
+    /** Byte-path detection: the same decision, at the same line, as {@link #detect(BufferedReader)}. */
+    private static Detection detect(ByteLineReader r) throws IOException, NotFast {
+        ServerLogParser p = ServerLogParser.lenient();
+        Utf8EventParser events = new Utf8EventParser();
+        long n = 0;
+        while (r.next()) {
+            n++;
+            LineKind kind = events.parse(r.buffer(), r.start(), r.end());
+            if (kind == LineKind.ALLOC_NEW || kind == LineKind.UNKNOWN_FREE) {
+                continue; // decide nothing
+            }
+            LogEvent e = kind != null ? events.event() : p.parseLine(decode(r), (int) Math.min(n, Integer.MAX_VALUE));
+            Detection d = decide(e, n);
+            if (d != null) {
+                return d;
+            }
+        }
+        return UNDECIDED;
+    }
+
+    /**
+     * The reference path: the file decoded by {@link Files#newBufferedReader} and replayed line by line as
+     * {@code String}s ({@link #detect(BufferedReader)}, then {@link #replay(BufferedReader, String, ServerVersion,
+     * String, boolean)}).
+     *
+     * @throws LogParseException on a malformed line when not lenient
+     * @throws IOException       if the file cannot be read or is not UTF-8
+     */
+    public static ReplayReport replayDecoded(Path path, Optional<ServerVersion> version, boolean lenient)
+            throws IOException {
         Preconditions.checkNotNull(path, "path");
         Preconditions.checkNotNull(version, "version");
         ServerVersion v;
@@ -131,28 +231,38 @@ public final class LogReplay {
         long n = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             n++;
-            LogEvent e = p.parseLine(line, (int) Math.min(n, Integer.MAX_VALUE));
-            String at = "detected from line " + n + ": ";
-            switch (e.kind()) {
-                case FREE_E0:
-                    return new Detection(ServerVersion.E0, at + "a FREE without device");
-                case FREE_E1:
-                    return new Detection(ServerVersion.E1A, at + "a FREE without ref count (E1; E1a assumed)");
-                case ALREADY_FREED, UNKNOWN_FREE_NEVER_TRACKED, SIZE_CHANGED, HISTORY_LINE, DUMP_HISTORY_HEADER:
-                    return new Detection(ServerVersion.ENHANCED, at + "a history-server line");
-                case CB_ALLOC, CB_FREE, KERNEL_LOAD, KERNEL_UNLOAD, BAD_TYPE_S5, BAD_DEVICE, BAD_SIZE:
-                    return new Detection(ServerVersion.S5, at + "an S5-only line");
-                case ALLOC_DUP:
-                    return refCounted(((LogEvent.AllocDup) e).idFormat(), at + "a reference-counted ALLOC");
-                case FREE_PARTIAL:
-                    return refCounted(((LogEvent.FreePartial) e).idFormat(), at + "a reference-counted FREE");
-                case FREE_FINAL:
-                    return refCounted(((LogEvent.FreeFinal) e).idFormat(), at + "a reference-counted FREE");
-                default:
-                    break;
+            Detection d = decide(p.parseLine(line, (int) Math.min(n, Integer.MAX_VALUE)), n);
+            if (d != null) {
+                return d;
             }
         }
-        return new Detection(ServerVersion.S4, "no line tells versions apart; S4 assumed");
+        return UNDECIDED;
+    }
+
+    /** The version line {@code n} (event {@code e}) tells, or null. */
+    private static Detection decide(LogEvent e, long n) {
+        switch (e.kind()) {
+            case FREE_E0:
+                return new Detection(ServerVersion.E0, at(n) + "a FREE without device");
+            case FREE_E1:
+                return new Detection(ServerVersion.E1A, at(n) + "a FREE without ref count (E1; E1a assumed)");
+            case ALREADY_FREED, UNKNOWN_FREE_NEVER_TRACKED, SIZE_CHANGED, HISTORY_LINE, DUMP_HISTORY_HEADER:
+                return new Detection(ServerVersion.ENHANCED, at(n) + "a history-server line");
+            case CB_ALLOC, CB_FREE, KERNEL_LOAD, KERNEL_UNLOAD, BAD_TYPE_S5, BAD_DEVICE, BAD_SIZE:
+                return new Detection(ServerVersion.S5, at(n) + "an S5-only line");
+            case ALLOC_DUP:
+                return refCounted(((LogEvent.AllocDup) e).idFormat(), at(n) + "a reference-counted ALLOC");
+            case FREE_PARTIAL:
+                return refCounted(((LogEvent.FreePartial) e).idFormat(), at(n) + "a reference-counted FREE");
+            case FREE_FINAL:
+                return refCounted(((LogEvent.FreeFinal) e).idFormat(), at(n) + "a reference-counted FREE");
+            default:
+                return null;
+        }
+    }
+
+    private static String at(long n) {
+        return "detected from line " + n + ": ";
     }
 
     private static Detection refCounted(IdFormat format, String reason) {
@@ -160,32 +270,60 @@ public final class LogReplay {
                 : new Detection(ServerVersion.S1, reason + " with a decimal id (S1-S3 behave alike here)");
     }
 
+    /**
+     * A line {@link Utf8EventParser} recognised: what {@link #line} does with the equal event, sent to the server
+     * without building the event or the message.
+     */
+    private void event(Utf8EventParser p, LineKind kind, long number) {
+        lines++;
+        switch (kind) {
+            case ALLOC_NEW, ALLOC_DUP:
+                server.acceptAlloc(p.device(), p.size(), p.bufferType(), p.pid(), p.bufferId(), number);
+                alloc(p.size(), p.device(), p.bufferId());
+                break;
+            case FREE_FINAL, FREE_PARTIAL, FREE_E1:
+                server.acceptFree(p.device(), p.pid(), p.bufferId());
+                free(p.device(), p.bufferId(), false);
+                break;
+            case FREE_E0:
+                server.acceptFree(0, p.pid(), p.bufferId());
+                free(0, p.bufferId(), false);
+                break;
+            case UNKNOWN_FREE:
+                server.acceptFree(p.device(), p.pid(), p.bufferId());
+                free(p.device(), p.bufferId(), true);
+                break;
+            default:
+                throw new AssertionError(kind);
+        }
+    }
+
     private void line(String text, long number) {
         lines++;
         LogEvent e = parser.parseLine(text, (int) Math.min(number, Integer.MAX_VALUE));
         applyTo(server, e, number);
         if (e instanceof LogEvent.AllocNew a) {
-            alloc(a.pid(), a.size(), a.bufferType(), a.device(), a.bufferId(), number);
+            alloc(a.size(), a.device(), a.bufferId());
         } else if (e instanceof LogEvent.AllocDup a) {
-            alloc(a.pid(), a.size(), a.bufferType(), a.device(), a.bufferId(), number);
+            alloc(a.size(), a.device(), a.bufferId());
         } else if (e instanceof LogEvent.FreeFinal f) {
-            free(f.pid(), f.device(), f.bufferId(), false);
+            free(f.device(), f.bufferId(), false);
         } else if (e instanceof LogEvent.FreePartial f) {
-            free(f.pid(), f.device(), f.bufferId(), false);
+            free(f.device(), f.bufferId(), false);
         } else if (e instanceof LogEvent.FreeE1 f) {
-            free(f.pid(), f.device(), f.bufferId(), false);
+            free(f.device(), f.bufferId(), false);
         } else if (e instanceof LogEvent.FreeE0 f) {
-            free(f.pid(), 0, f.bufferId(), false);
+            free(0, f.bufferId(), false);
         } else if (e instanceof LogEvent.UnknownFree f) {
-            free(f.pid(), f.device(), f.bufferId(), true);
+            free(f.device(), f.bufferId(), true);
         } else if (e instanceof LogEvent.UnknownFreeNeverTracked f) {
-            free(f.pid(), f.device(), f.bufferId(), true);
+            free(f.device(), f.bufferId(), true);
         } else if (e instanceof LogEvent.AlreadyFreed f) {
-            free(f.pid(), f.device(), f.bufferId(), true);
+            free(f.device(), f.bufferId(), true);
         } else if (e instanceof LogEvent.UnknownFreeLegacy f) {
             // No device in the line: the original server changed nothing; count it, do not guess a key.
             logUnknown++;
-            balance(0, f.bufferId())[1]++;
+            balances.free(keyDevice(0), f.bufferId());
         } else if (e instanceof LogEvent.SweepDeadPid s) {
             if (!version.hasSweep()) {
                 mismatch(number, "PID " + s.pid() + " swept, but " + version + " has no sweep");
@@ -248,29 +386,23 @@ public final class LogReplay {
         return true;
     }
 
-    private void alloc(int pid, long size, int type, int device, long id, long number) {
+    private void alloc(long size, int device, long id) {
         allocLines++;
-        long[] b = balance(device, id);
-        if (b[0] == 0) {
-            b[2] = size;
-        } else if (b[2] != size) {
-            b[3] = 1;
-        }
-        b[0]++;
+        balances.alloc(keyDevice(device), id, size);
     }
 
-    private void free(int pid, int device, long id, boolean warned) {
+    private void free(int device, long id, boolean warned) {
         if (warned) {
             logUnknown++;
         } else {
             freeLines++;
         }
-        balance(device, id)[1]++;
+        balances.free(keyDevice(device), id);
     }
 
-    private long[] balance(int device, long id) {
-        int keyDevice = version.keyedByBufferIdOnly() ? -1 : device;
-        return balances.computeIfAbsent(new BufferKey(keyDevice, id), k -> new long[4]);
+    /** E0 logs are keyed by buffer id alone (device -1 in the report). */
+    private int keyDevice(int device) {
+        return version.keyedByBufferIdOnly() ? -1 : device;
     }
 
     private void statsDram(long number, LogEvent.StatsLabel label, long bytes) {
@@ -297,16 +429,14 @@ public final class LogReplay {
     }
 
     private ReplayReport report(String source) {
-        List<KeyBalance> keys = new ArrayList<>(balances.size());
-        new TreeMap<>(balances).forEach((k, v) -> keys.add(new KeyBalance(k.deviceId(), k.bufferId(), v[0], v[1], v[2],
-                v[3] != 0)));
+        List<KeyBalance> keys = balances.sorted();
         Map<Long, long[]> groups = new TreeMap<>();
-        for (LiveEntry e : server.liveEntries().values()) {
+        server.forEachLiveEntry(e -> {
             long key = ((long) e.deviceId() << 8) | e.bufferType();
             long[] g = groups.computeIfAbsent(key, k -> new long[2]);
             g[0]++;
             g[1] += e.size();
-        }
+        });
         List<ReplayReport.Remaining> remaining = new ArrayList<>();
         groups.forEach((k, g) -> remaining.add(new ReplayReport.Remaining((int) (k >> 8), (int) (k & 0xff), g[0],
                 g[1])));

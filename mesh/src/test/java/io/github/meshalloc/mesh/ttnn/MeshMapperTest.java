@@ -236,4 +236,14 @@ class MeshMapperTest {
             assertMessage(e, "shard width 64 must equal the physical width 32");
         }
     }
+
+    @Test
+    void replicationChecksTheMeshShapeAndPrintsLikeTtnn() {
+        MeshMapper replicate = new MeshMapper.ReplicateTensorToMesh();
+        TensorSpec spec = TensorSpec.of(Shape.of(32, 32), DataType.BFLOAT16, Layout.TILE);
+        assertSame(spec, replicate.perDeviceSpec(spec, 2, 4));
+        assertThrows(IllegalArgumentException.class, () -> replicate.perDeviceSpec(spec, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> replicate.perDeviceSpec(spec, 2, 0));
+        assertEquals("ReplicateTensorToMesh()", replicate.toString());
+    }
 }

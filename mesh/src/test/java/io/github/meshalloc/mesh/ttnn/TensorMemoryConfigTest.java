@@ -68,4 +68,13 @@ class TensorMemoryConfigTest {
                 () -> ShardSpec.of(CoreRangeSet.of(CoreRange.grid(1, 1)), 0, 32));
         assertTrue(e.getMessage().contains("shard shape (0, 32) must have positive height and width"), e.getMessage());
     }
+
+    @Test
+    void interleavedConfigsCarryTheirBufferType() {
+        TensorMemoryConfig l1 = TensorMemoryConfig.interleaved(io.github.meshalloc.allocator.BufferType.L1);
+        org.junit.jupiter.api.Assertions.assertEquals(io.github.meshalloc.allocator.BufferType.L1, l1.bufferType());
+        org.junit.jupiter.api.Assertions.assertEquals(io.github.meshalloc.allocator.TensorMemoryLayout.INTERLEAVED,
+                l1.memoryLayout());
+        org.junit.jupiter.api.Assertions.assertFalse(l1.isSharded());
+    }
 }

@@ -258,4 +258,69 @@ class TensorSpecTest {
                 () -> new DeviceLocalLayout(0, 0, BufferType.DRAM, BufferShardingArgs.INTERLEAVED));
         assertTrue(e.getMessage().contains("page size 0 B must be positive"), e.getMessage());
     }
+
+    // ---- Mutation-testing review: row-major shard rows, width and block shard limits ----
+
+    private static CoreRangeSet box(int x0, int y0, int x1, int y1) {
+        return CoreRangeSet.of(new CoreRange(new CoreCoord(x0, y0), new CoreCoord(x1, y1)));
+    }
+
+    @Test
+    void aRowMajorShardRowOfTwoBfloat16IsFourBytesAndAllowed() {
+        TensorSpec spec = rowMajor(DataType.BFLOAT16, 64, 2).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.HEIGHT_SHARDED, BufferType.L1, ShardSpec.of(box(0, 0, 1, 0), 32, 2)));
+        assertEquals(4L, spec.meshBufferConfig().pageSizeBytes());
+        TensorSpec oneWide = rowMajor(DataType.BFLOAT16, 64, 1).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.HEIGHT_SHARDED, BufferType.L1, ShardSpec.of(box(0, 0, 1, 0), 32, 1)));
+        assertThrows(IllegalArgumentException.class, oneWide::meshBufferConfig);
+    }
+
+    @Test
+    void widthShardingNeedsTheFullHeightAndEnoughCores() {
+        CoreRangeSet four = box(0, 0, 3, 0);
+        assertThrows(IllegalArgumentException.class, () -> tile(DataType.BFLOAT16, 32, 256).withMemoryConfig(
+                TensorMemoryConfig.sharded(TensorMemoryLayout.WIDTH_SHARDED, BufferType.L1, ShardSpec.of(four, 32, 32)))
+                .meshBufferConfig());
+        assertThrows(IllegalArgumentException.class, () -> tile(DataType.BFLOAT16, 64, 128).withMemoryConfig(
+                TensorMemoryConfig.sharded(TensorMemoryLayout.WIDTH_SHARDED, BufferType.L1, ShardSpec.of(four, 32, 32)))
+                .meshBufferConfig());
+    }
+
+    @Test
+    void blockShardLimitsComeFromTheGridsOwnRowsAndColumns() {
+        CoreRangeSet twoByFour = box(1, 2, 2, 5); // 2 columns, 4 rows, not at the origin
+        TensorSpec fits = tile(DataType.BFLOAT16, 128, 64).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.BLOCK_SHARDED, BufferType.L1, ShardSpec.of(twoByFour, 32, 32)));
+        assertEquals(8L, fits.meshBufferConfig().numPages());
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+                () -> tile(DataType.BFLOAT16, 128, 128).withMemoryConfig(TensorMemoryConfig.sharded(
+                        TensorMemoryLayout.BLOCK_SHARDED, BufferType.L1, ShardSpec.of(twoByFour, 32, 32)))
+                        .meshBufferConfig());
+        assertTrue(wide.getMessage().contains("4 shards along the width exceed the 2 grid columns for ROW_MAJOR"),
+                wide.getMessage());
+        IllegalArgumentException tall = assertThrows(IllegalArgumentException.class,
+                () -> tile(DataType.BFLOAT16, 256, 64).withMemoryConfig(TensorMemoryConfig.sharded(
+                        TensorMemoryLayout.BLOCK_SHARDED, BufferType.L1, ShardSpec.of(twoByFour, 32, 32)))
+                        .meshBufferConfig());
+        assertTrue(tall.getMessage().contains("8 shards along the height exceed the 4 grid rows"), tall.getMessage());
+        IllegalArgumentException colMajor = assertThrows(IllegalArgumentException.class,
+                () -> tile(DataType.BFLOAT16, 128, 64).withMemoryConfig(TensorMemoryConfig.sharded(
+                        TensorMemoryLayout.BLOCK_SHARDED, BufferType.L1,
+                        new ShardSpec(twoByFour, 32, 32, ShardOrientation.COL_MAJOR))).meshBufferConfig());
+        assertTrue(colMajor.getMessage().contains("exceed the 2 grid columns for COL_MAJOR"), colMajor.getMessage());
+    }
+
+    @Test
+    void extentsAndPageCountsMayReachIntegerMaxValueButNotExceedIt() {
+        int max = Integer.MAX_VALUE;
+        assertEquals(Shape.of(1, max), rowMajor(DataType.UINT8, 1, max).paddedShape());
+        // Height-sharded row-major pages are one row each: MAX_VALUE rows are MAX_VALUE pages, one more is too many.
+        TensorSpec atLimit = rowMajor(DataType.UINT8, max, 4).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.HEIGHT_SHARDED, BufferType.L1, ShardSpec.of(box(0, 0, 1, 0), 1 << 30, 4)));
+        assertEquals(max, atLimit.bufferShardingArgs().shardSpec().orElseThrow().tensorHeightInPages());
+        TensorSpec beyond = rowMajor(DataType.UINT8, 2, 1 << 30, 4).withMemoryConfig(TensorMemoryConfig.sharded(
+                TensorMemoryLayout.HEIGHT_SHARDED, BufferType.L1, ShardSpec.of(box(0, 0, 1, 0), 1 << 30, 4)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, beyond::bufferShardingArgs);
+        assertEquals("tensor height in pages 2147483648 does not fit a 32-bit ShardSpecBuffer field", e.getMessage());
+    }
 }

@@ -3,6 +3,8 @@ package io.github.meshalloc.tracking.explore;
 import io.github.meshalloc.mesh.MeshShape;
 import io.github.meshalloc.tracking.RuleSet;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,12 +28,24 @@ public final class ExplorerBench {
      * @param tries      scripts run
      * @param operations operations run and checked
      * @param nanos      wall time of the measured run
+     * @param cpuNanos   CPU time the measuring thread used in the run (JIT and GC threads excluded), or -1 if the JVM
+     *                   cannot tell; on a shared machine it is less disturbed by other processes than the wall time
      */
-    public record Result(String preset, int tries, long operations, long nanos) {
-        /** Operations per second. */
+    public record Result(String preset, int tries, long operations, long nanos, long cpuNanos) {
+        /** Operations per second of wall time. */
         public double opsPerSecond() {
             return operations * 1e9 / nanos;
         }
+
+        /** Operations per second of the thread's CPU time, or NaN if unknown. */
+        public double opsPerCpuSecond() {
+            return cpuNanos < 0 ? Double.NaN : operations * 1e9 / cpuNanos;
+        }
+    }
+
+    private static long threadCpuNanos() {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : -1;
     }
 
     private ExplorerBench() {
@@ -45,14 +59,17 @@ public final class ExplorerBench {
 
     /** Runs the explorer over {@code tries} scripts of {@code rules} and times it. */
     public static Result measure(RuleSet rules, int tries) {
+        long cpuStart = threadCpuNanos();
         long start = System.nanoTime();
         Verdict verdict = BalanceExplorer.check(rules, config(tries));
         long nanos = System.nanoTime() - start;
+        long cpuEnd = threadCpuNanos();
         if (!verdict.isBalanced()) {
             throw new IllegalStateException("the bench needs a balanced code state; " + rules.name()
                     + " broke:\n" + verdict.render());
         }
-        return new Result(rules.name(), tries, verdict.stats().ops(), nanos);
+        return new Result(rules.name(), tries, verdict.stats().ops(), nanos,
+                cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart);
     }
 
     /** Warms up with a quarter of the tries, then measures; prints both. */
@@ -61,8 +78,10 @@ public final class ExplorerBench {
         out.printf(Locale.ROOT, "warm-up : %,d ops in %.2f s = %,.0f ops/s%n", warm.operations(), warm.nanos() / 1e9,
                 warm.opsPerSecond());
         Result measured = measure(rules, tries);
-        out.printf(Locale.ROOT, "measured: %s on 2x4, %,d tries, %,d ops in %.2f s = %,.0f ops/s%n", rules.name(),
-                measured.tries(), measured.operations(), measured.nanos() / 1e9, measured.opsPerSecond());
+        out.printf(Locale.ROOT, "measured: %s on 2x4, %,d tries, %,d ops in %.2f s = %,.0f ops/s"
+                        + " (thread CPU %.2f s = %,.0f ops/s)%n", rules.name(), measured.tries(), measured.operations(),
+                measured.nanos() / 1e9, measured.opsPerSecond(), measured.cpuNanos() / 1e9,
+                measured.opsPerCpuSecond());
         return measured;
     }
 

@@ -10,7 +10,6 @@ import io.github.meshalloc.tracking.Host;
 import io.github.meshalloc.tracking.DeviceMemory;
 import io.github.meshalloc.tracking.TruthSnapshot;
 import io.github.meshalloc.tracking.log.LogEvent;
-import io.github.meshalloc.tracking.log.ServerLine;
 import io.github.meshalloc.tracking.ops.Op;
 import io.github.meshalloc.tracking.ops.Session;
 import io.github.meshalloc.tracking.server.AllocationServer;
@@ -183,10 +182,9 @@ public final class InvariantChecker {
     private void checkUnknownFrees(Map<Invariant, List<String>> found) {
         long unknown = server.unknownFreeCount();
         if (unknown > unknownBase) {
-            List<ServerLine> lines = server.log().linesFrom(logBase);
+            List<LogEvent> events = server.log().eventsFrom(logBase);
             List<String> unexcused = new ArrayList<>();
-            for (ServerLine line : lines) {
-                LogEvent e = line.event();
+            for (LogEvent e : events) {
                 String text = null;
                 if (e instanceof LogEvent.UnknownFree u && !blind.contains(key(u.device(), u.bufferId()))) {
                     text = "FREE from process " + u.pid() + " for unknown (device " + u.device() + ", buffer "
@@ -225,8 +223,9 @@ public final class InvariantChecker {
      * under-count): a hash comparison without building a report, the common case after most steps.
      */
     private boolean viewMatches(TruthSnapshot truth) {
-        Map<Long, long[]> cells = new HashMap<>();
-        for (TruthSnapshot.Allocation a : truth.allocations()) {
+        List<TruthSnapshot.Allocation> allocations = truth.allocations();
+        Map<Long, long[]> cells = new HashMap<>(2 * allocations.size());
+        for (TruthSnapshot.Allocation a : allocations) {
             long k = key(a.chipId(), a.address());
             if (blind.contains(k)) {
                 continue;

@@ -10,32 +10,56 @@ import java.util.List;
  *
  * <p>Models the interleaved stdout/stderr of a running {@code MUM/allocation_server_poc.cpp} (both unbuffered, so
  * print order is the order of the statements). Lines can only be added as {@link LogEvent}s, so every line's text is
- * the writer's rendering of its event.
+ * the writer's rendering of its event. The text is rendered when a line is first read ({@link #lines()},
+ * {@link #linesFrom(int)}, ...), once: a reader that needs only the events ({@link #eventsFrom(int)}, the balance
+ * explorer's checks) never pays for string building.
  */
 public final class ServerLog {
 
-    private final List<ServerLine> lines = new ArrayList<>();
+    private final List<LogEvent> events = new ArrayList<>();
+    /** The rendered lines of {@code events[0 .. rendered.size())}; grows on reads. Guarded by {@code events}. */
+    private final List<ServerLine> rendered = new ArrayList<>();
 
-    /** Renders and appends one line; returns it. */
-    public ServerLine append(LogEvent event) {
-        ServerLine line = ServerLogWriter.line(event);
-        synchronized (lines) {
-            lines.add(line);
+    /** Appends one line (its text is rendered when first read). */
+    public void append(LogEvent event) {
+        Preconditions.checkNotNull(event, "event");
+        synchronized (events) {
+            events.add(event);
         }
-        return line;
     }
 
     /** Number of lines printed so far. */
     public int size() {
-        synchronized (lines) {
-            return lines.size();
+        synchronized (events) {
+            return events.size();
+        }
+    }
+
+    /** Renders every line not rendered yet. Call with the lock held. */
+    private void renderAll() {
+        for (int i = rendered.size(); i < events.size(); i++) {
+            rendered.add(ServerLogWriter.line(events.get(i)));
+        }
+    }
+
+    /**
+     * The events of lines {@code from ..} (their texts are not rendered).
+     *
+     * @throws IllegalArgumentException if {@code from} is negative or beyond the current size
+     */
+    public List<LogEvent> eventsFrom(int from) {
+        synchronized (events) {
+            Preconditions.checkArgument(from >= 0 && from <= events.size(),
+                    "from is %s; allowed 0..%s (the current size)", from, events.size());
+            return ImmutableList.copyOf(events.subList(from, events.size()));
         }
     }
 
     /** Snapshot of all lines. */
     public List<ServerLine> lines() {
-        synchronized (lines) {
-            return ImmutableList.copyOf(lines);
+        synchronized (events) {
+            renderAll();
+            return ImmutableList.copyOf(rendered);
         }
     }
 
@@ -45,10 +69,11 @@ public final class ServerLog {
      * @throws IllegalArgumentException if {@code from} is negative or beyond the end
      */
     public List<ServerLine> linesFrom(int from) {
-        synchronized (lines) {
-            Preconditions.checkArgument(from >= 0 && from <= lines.size(),
-                    "from is %s; allowed 0..%s (the current size)", from, lines.size());
-            return ImmutableList.copyOf(lines.subList(from, lines.size()));
+        synchronized (events) {
+            Preconditions.checkArgument(from >= 0 && from <= events.size(),
+                    "from is %s; allowed 0..%s (the current size)", from, events.size());
+            renderAll();
+            return ImmutableList.copyOf(rendered.subList(from, rendered.size()));
         }
     }
 
@@ -65,7 +90,7 @@ public final class ServerLog {
 
     /** The event of every line. */
     public List<LogEvent> events() {
-        return lines().stream().map(ServerLine::event).collect(ImmutableList.toImmutableList());
+        return eventsFrom(0);
     }
 
     /** All lines, each followed by {@code '\n'}: what a terminal merging both streams shows. */

@@ -10,6 +10,7 @@ import io.github.meshalloc.allocator.Device;
 import io.github.meshalloc.allocator.SubDevice;
 import io.github.meshalloc.allocator.SubDeviceManagerTracker;
 import io.github.meshalloc.mesh.MeshBuffer;
+import io.github.meshalloc.mesh.ttnn.DeviceLocalLayout;
 import io.github.meshalloc.mesh.MeshDevice;
 import io.github.meshalloc.mesh.MeshDeviceConfig;
 import io.github.meshalloc.mesh.MeshShape;
@@ -335,8 +336,9 @@ public sealed interface Op {
         @Override
         public void apply(Session session) {
             MeshDevice device = session.mesh(mesh);
-            MeshBuffer buffer = tensor.create(device);
-            session.registerMeshBuffer(name, HandleKind.TENSOR, mesh, buffer, tensor.pagesPerChip(device.shape()));
+            DeviceLocalLayout local = tensor.layout(device.shape()); // computed once for both uses
+            MeshBuffer buffer = tensor.create(device, local);
+            session.registerMeshBuffer(name, HandleKind.TENSOR, mesh, buffer, TensorChoice.pages(local));
         }
 
         @Override

@@ -30,11 +30,25 @@ public record OpSpace(Catalog catalog) {
     public boolean possible(OpKind kind, SessionModel model) {
         switch (kind) {
             case OPEN_MESH:
-                return model.openMeshes().isEmpty() && anyLiveProcess(model)
-                        && catalog.meshShapes().stream().anyMatch(shape -> chipsFree(model, shape));
+                if (!model.openMeshes().isEmpty() || !anyLiveProcess(model)) {
+                    return false;
+                }
+                for (MeshShape shape : catalog.meshShapes()) {
+                    if (chipsFree(model, shape)) {
+                        return true;
+                    }
+                }
+                return false;
             case OPEN_CHIP:
-                return anyLiveProcess(model) && catalog.singleChips().stream()
-                        .anyMatch(c -> !model.chipsInUse().contains(c));
+                if (!anyLiveProcess(model)) {
+                    return false;
+                }
+                for (int chip : catalog.singleChips()) {
+                    if (!model.chipsInUse().contains(chip)) {
+                        return true;
+                    }
+                }
+                return false;
             case CLOSE_CHIP:
             case CREATE_CHIP_BUFFER:
                 return !model.openChips().isEmpty();
@@ -44,19 +58,41 @@ public record OpSpace(Catalog catalog) {
             case CLOSE_MESH:
                 return !model.openMeshes().isEmpty();
             case LOAD_SUB_DEVICE_MANAGER:
-                return !catalog.subDeviceL1Sizes().isEmpty()
-                        && model.openMeshes().stream().anyMatch(m -> !m.subDeviceManagerLoaded());
+                if (catalog.subDeviceL1Sizes().isEmpty()) {
+                    return false;
+                }
+                for (MeshInfo m : model.openMeshes()) {
+                    if (!m.subDeviceManagerLoaded()) {
+                        return true;
+                    }
+                }
+                return false;
             case CLEAR_SUB_DEVICE_MANAGER:
-                return model.openMeshes().stream().anyMatch(MeshInfo::subDeviceManagerLoaded);
+                for (MeshInfo m : model.openMeshes()) {
+                    if (m.subDeviceManagerLoaded()) {
+                        return true;
+                    }
+                }
+                return false;
             case CREATE_VIEW:
-                return model.heldHandles().stream().anyMatch(h -> viewable(model, h));
+                for (HandleInfo h : model.heldHandles()) {
+                    if (viewable(model, h)) {
+                        return true;
+                    }
+                }
+                return false;
             case CREATE_PREALLOCATED:
-                return model.heldHandles().stream().anyMatch(h -> aliasable(model, h));
+                for (HandleInfo h : model.heldHandles()) {
+                    if (aliasable(model, h)) {
+                        return true;
+                    }
+                }
+                return false;
             case DEALLOCATE:
             case DROP:
                 return !model.heldHandles().isEmpty();
             case START_PROCESS:
-                return model.processes().size() < catalog.maxProcesses();
+                return model.processCount() < catalog.maxProcesses();
             case END_PROCESS:
             case KILL_PROCESS:
                 return anyLiveProcess(model);
@@ -71,12 +107,7 @@ public record OpSpace(Catalog catalog) {
     }
 
     private static boolean anyLiveProcess(SessionModel model) {
-        for (ProcessInfo p : model.processes()) {
-            if (p.alive()) {
-                return true;
-            }
-        }
-        return false;
+        return model.anyLiveProcess();
     }
 
     private static boolean chipsFree(SessionModel model, MeshShape shape) {

@@ -5,6 +5,7 @@ import io.github.meshalloc.allocator.AllocatorConfig;
 import io.github.meshalloc.mesh.MeshDeviceConfig;
 import io.github.meshalloc.mesh.MeshShape;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -109,7 +110,7 @@ public final class SessionModel {
             for (ChipInfo c : openChips()) {
                 used.add(c.chipId());
             }
-            chipsInUseCache = Set.copyOf(used);
+            chipsInUseCache = Collections.unmodifiableSet(used);
         }
         return chipsInUseCache;
     }
@@ -154,6 +155,21 @@ public final class SessionModel {
     /** Every process ever started, in start order. */
     public List<ProcessInfo> processes() {
         return List.copyOf(processes.values());
+    }
+
+    /** Number of processes started so far (live or not): {@code processes().size()} without the copy. */
+    public int processCount() {
+        return processes.size();
+    }
+
+    /** Whether some process is alive. */
+    public boolean anyLiveProcess() {
+        for (ProcessInfo p : processes.values()) {
+            if (p.alive()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The process with this name. */

@@ -109,7 +109,11 @@ public record TensorChoice(String name, Shape shape, TensorMemoryConfig memory, 
 
     /** Pages per chip on a mesh of {@code shape}. */
     public long pagesPerChip(MeshShape meshShape) {
-        DeviceLocalLayout layout = layout(meshShape);
+        return pages(layout(meshShape));
+    }
+
+    /** Pages per chip of a computed layout. */
+    static long pages(DeviceLocalLayout layout) {
         return layout.sizeBytes() / layout.pageSizeBytes();
     }
 
@@ -118,7 +122,11 @@ public record TensorChoice(String name, Shape shape, TensorMemoryConfig memory, 
      * {@code allocate_mesh_buffer_on_device} does.
      */
     public MeshBuffer create(MeshDevice mesh) {
-        DeviceLocalLayout local = layout(mesh.shape());
+        return create(mesh, layout(mesh.shape()));
+    }
+
+    /** {@link #create(MeshDevice)} with the layout already computed ({@code layout(mesh.shape())}). */
+    MeshBuffer create(MeshDevice mesh, DeviceLocalLayout local) {
         return MeshBuffer.create(new MeshBufferConfig.Replicated(local.sizeBytes()),
                 new DeviceLocalBufferConfig(local.pageSizeBytes(), local.bufferType(), local.shardingArgs(),
                         Optional.empty(), onSubDevice ? OptionalInt.of(0) : OptionalInt.empty()), mesh);

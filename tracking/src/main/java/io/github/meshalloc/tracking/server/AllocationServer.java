@@ -141,7 +141,7 @@ public final class AllocationServer {
     private final LivenessOracle defaultLiveness;
     private final ServerLog log = new ServerLog();
 
-    private final Map<BufferKey, Slot> registry = new HashMap<>();
+    private final KeyTable<Slot> registry = new KeyTable<>();
     private final Map<BufferKey, CbEntry> cbRegistry = new HashMap<>();
     private final Map<BufferKey, KernelEntry> kernelRegistry = new HashMap<>();
     private final Map<BufferKey, History> histories = new HashMap<>();
@@ -389,10 +389,11 @@ public final class AllocationServer {
             }
             switch (type.get()) {
                 case ALLOC:
-                    handleAlloc(message);
+                    handleAlloc(message.deviceId(), message.size(), message.bufferType(), message.processId(),
+                            message.bufferId(), message.timestamp());
                     return Optional.empty();
                 case FREE:
-                    handleFree(message);
+                    handleFree(message.deviceId(), message.processId(), message.bufferId());
                     return Optional.empty();
                 case QUERY:
                     return Optional.of(queryResponse(message.deviceId()));
@@ -422,17 +423,50 @@ public final class AllocationServer {
         }
     }
 
-    private BufferKey keyOf(int device, long bufferId) {
-        // E0 keys by buffer id alone; the device component of its internal keys is a constant 0.
-        return new BufferKey(version.keyedByBufferIdOnly() ? 0 : device, bufferId);
+    /**
+     * Exactly {@code accept(AllocMessage.alloc(deviceId, size, bufferType, processId, bufferId, timestamp))}, without
+     * building the message: for log replay, which sends millions of them.
+     *
+     * @throws IllegalArgumentException if {@code bufferType} is not a u8 (0..255), as the message would
+     * @throws IllegalStateException    after {@link #shutdown()}
+     */
+    public void acceptAlloc(int deviceId, long size, int bufferType, int processId, long bufferId, long timestamp) {
+        Preconditions.checkArgument(bufferType >= 0 && bufferType <= 255,
+                "bufferType (buffer_type) is %s; a u8 field allows 0..255", bufferType);
+        synchronized (lock) {
+            checkRunning();
+            if (version.validatesAlloc()) {
+                consecutiveErrors = 0; // the ALLOC type byte is valid
+            }
+            handleAlloc(deviceId, size, bufferType, processId, bufferId, timestamp);
+        }
     }
 
-    private void handleAlloc(AllocMessage m) {
-        int dev = m.deviceId();
-        long size = m.size();
-        int type = m.bufferType();
-        int pid = m.processId();
-        long id = m.bufferId();
+    /**
+     * Exactly {@code accept(AllocMessage.free(deviceId, processId, bufferId))}, without building the message.
+     *
+     * @throws IllegalStateException after {@link #shutdown()}
+     */
+    public void acceptFree(int deviceId, int processId, long bufferId) {
+        synchronized (lock) {
+            checkRunning();
+            if (version.validatesAlloc()) {
+                consecutiveErrors = 0; // the FREE type byte is valid
+            }
+            handleFree(deviceId, processId, bufferId);
+        }
+    }
+
+    private BufferKey keyOf(int device, long bufferId) {
+        return new BufferKey(keyDevice(device), bufferId);
+    }
+
+    /** E0 keys by buffer id alone; the device component of its internal keys is a constant 0. */
+    private int keyDevice(int device) {
+        return version.keyedByBufferIdOnly() ? 0 : device;
+    }
+
+    private void handleAlloc(int dev, long size, int type, int pid, long id, long timestamp) {
         if (version.validatesAlloc()) {
             if (dev < 0 || dev >= MAX_DEVICES) {
                 print(new LogEvent.BadDevice(dev));
@@ -453,16 +487,15 @@ public final class AllocationServer {
             }
             return;
         }
-        BufferKey key = keyOf(dev, id);
-        Slot slot = registry.get(key);
+        Slot slot = registry.get(keyDevice(dev), id);
         if (slot == null) {
-            slot = new Slot(id, dev, size, type, pid, m.timestamp());
-            registry.put(key, slot);
+            slot = new Slot(id, dev, size, type, pid, timestamp);
+            registry.put(keyDevice(dev), id, slot);
             adjust(dev, id, type, size, 1, "ALLOC");
             if (version.hasHistory()) {
                 historyOf(dev, id).add(new HistoryEvent(HistoryKind.ALLOC, size, pid, 1));
             }
-            if (!quiet) { // quiet: not even the event object (the hot path of long runs)
+            if (!quiet) { // quiet: build no event at all (replays send millions of messages)
                 print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
             }
             return;
@@ -478,24 +511,24 @@ public final class AllocationServer {
                 if (version.hasHistory()) {
                     historyOf(dev, id).add(new HistoryEvent(HistoryKind.REUSE, size, pid, slot.refCount));
                 }
-                if (!quiet) {
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
                     print(new LogEvent.AllocDup(pid, size, type, dev, id, idFormat, slot.refCount));
                 }
                 return;
             case OVERWRITE_ADD_AGAIN:
                 // Inferred (E0, E1a): allocations_[key] = info; num_buffers++; counter += size, unconditionally.
-                overwrite(slot, dev, size, type, pid, m.timestamp());
+                overwrite(slot, dev, size, type, pid, timestamp);
                 adjust(dev, id, type, size, 1, "duplicate ALLOC");
-                if (!quiet) {
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
                     print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
                 }
                 return;
             case OVERWRITE_REPLACE:
                 // Inferred (E1r): the old entry's bytes leave its counter, the new ones enter; count unchanged.
                 adjust(slot.device, id, slot.type, -slot.size, 0, "duplicate ALLOC (old entry)");
-                overwrite(slot, dev, size, type, pid, m.timestamp());
+                overwrite(slot, dev, size, type, pid, timestamp);
                 adjust(dev, id, type, size, 0, "duplicate ALLOC");
-                if (!quiet) {
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
                     print(new LogEvent.AllocNew(pid, size, type, dev, id, idFormat));
                 }
                 return;
@@ -513,16 +546,12 @@ public final class AllocationServer {
         slot.allocTimestamp = timestamp;
     }
 
-    private void handleFree(AllocMessage m) {
-        int dev = m.deviceId();
-        long id = m.bufferId();
-        int pid = m.processId();
-        BufferKey key = keyOf(dev, id);
-        Slot slot = registry.get(key);
+    private void handleFree(int dev, int pid, long id) {
+        Slot slot = registry.get(keyDevice(dev), id);
         if (slot == null) {
             unknownFrees++;
             if (version.hasHistory()) {
-                History h = histories.get(key);
+                History h = histories.get(keyOf(dev, id));
                 if (h != null) {
                     print(new LogEvent.AlreadyFreed(pid, id, dev, h.totalAllocs, h.totalFrees + 1));
                     print(ConstantLine.LAST_5_EVENTS);
@@ -536,13 +565,15 @@ public final class AllocationServer {
             } else if (version.isInferred()) {
                 print(new LogEvent.UnknownFreeLegacy(id));
             } else {
-                print(new LogEvent.UnknownFree(pid, id, idFormat, dev));
+                if (!quiet) { // quiet: build no event at all (replays send millions of messages)
+                    print(new LogEvent.UnknownFree(pid, id, idFormat, dev));
+                }
             }
             return;
         }
         if (!version.refCounts()) {
             adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
-            registry.remove(key);
+            registry.remove(keyDevice(dev), id);
             if (version.freeLineForm() == ServerVersion.FreeLineForm.E0) {
                 if (!quiet) {
                     print(new LogEvent.FreeE0(slot.ownerPid, id, idFormat, slot.size));
@@ -559,14 +590,14 @@ public final class AllocationServer {
             historyOf(dev, id).add(new HistoryEvent(HistoryKind.FREE, slot.size, pid, slot.refCount));
         }
         if (slot.refCount > 0) {
-            if (!quiet) {
+            if (!quiet) { // quiet: build no event at all (replays send millions of messages)
                 print(new LogEvent.FreePartial(slot.ownerPid, id, idFormat, slot.device, slot.size, slot.refCount));
             }
             return;
         }
         adjust(slot.device, id, slot.type, -slot.size, -1, "FREE");
-        registry.remove(key);
-        if (!quiet) {
+        registry.remove(keyDevice(dev), id);
+        if (!quiet) { // quiet: build no event at all (replays send millions of messages)
             print(new LogEvent.FreeFinal(slot.ownerPid, id, idFormat, slot.device, slot.size));
         }
     }
@@ -725,7 +756,7 @@ public final class AllocationServer {
 
     private SweepResult sweepLocked(LivenessOracle liveness) {
         TreeSet<Integer> owners = new TreeSet<>();
-        registry.values().forEach(s -> owners.add(s.ownerPid));
+        registry.forEach(s -> owners.add(s.ownerPid));
         if (version.hasCbKernelRegistries()) {
             cbRegistry.values().forEach(e -> owners.add(e.ownerPid()));
             kernelRegistry.values().forEach(e -> owners.add(e.ownerPid()));
@@ -749,13 +780,12 @@ public final class AllocationServer {
             print(new LogEvent.SweepDeadPid(pid));
             long count = 0;
             long bytes = 0;
-            for (Iterator<Slot> it = registry.values().iterator(); it.hasNext(); ) {
-                Slot s = it.next();
+            for (Slot s : registry.values()) { // a copy: removing below is safe
                 if (s.ownerPid == pid) {
                     adjust(s.device, s.bufferId, s.type, -s.size, -1, "sweep of PID " + pid);
                     bytes += s.size;
                     count++;
-                    it.remove();
+                    registry.remove(keyDevice(s.device), s.bufferId); // an entry's key device is its own (E0: 0)
                 }
             }
             print(new LogEvent.SweepRemoved(SweepCategory.BUFFERS, count, GFormat.mbValue(bytes), pid));
@@ -1053,7 +1083,7 @@ public final class AllocationServer {
     /** The live entry for (device, buffer id); for E0 the id alone selects it and the device must match. */
     public Optional<LiveEntry> entry(int deviceId, long bufferId) {
         synchronized (lock) {
-            Slot s = registry.get(keyOf(deviceId, bufferId));
+            Slot s = registry.get(keyDevice(deviceId), bufferId);
             return s == null || s.device != deviceId ? Optional.empty() : Optional.of(s.snapshot());
         }
     }

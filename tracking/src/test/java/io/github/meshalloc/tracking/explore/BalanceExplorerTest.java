@@ -160,4 +160,32 @@ class BalanceExplorerTest {
         assertThrows(IllegalArgumentException.class, () -> SMALL.withWeights(Map.of(OpKind.CREATE_TENSOR, 1)));
         assertThrows(IllegalArgumentException.class, () -> SMALL.withWeights(Map.of(OpKind.OPEN_MESH, -1)));
     }
+
+    @Test
+    void searchStatsCountMissingKindsAsZeroAndEveryKindAtLeastIsInclusive() {
+        java.util.EnumMap<OpKind, Long> counts = new java.util.EnumMap<>(OpKind.class);
+        for (OpKind k : OpKind.values()) {
+            counts.put(k, 2L);
+        }
+        SearchStats all = new SearchStats(1, 2L * OpKind.values().length, counts);
+        assertTrue(all.everyKindAtLeast(2));
+        assertFalse(all.everyKindAtLeast(3));
+        SearchStats one = new SearchStats(1, 5, Map.of(OpKind.values()[0], 5L));
+        assertEquals(0L, one.opCounts().get(OpKind.values()[1]));
+        assertTrue(one.everyKindAtLeast(0));
+        assertFalse(one.everyKindAtLeast(1));
+    }
+
+    @Test
+    void configCopiesReplaceOnlyTheirOwnComponent() {
+        ExplorerConfig base = ExplorerConfig.defaults();
+        ExplorerConfig c = base.withCatalog(SMALL.catalog());
+        assertEquals(SMALL.catalog(), c.catalog());
+        assertEquals(base.seed(), c.seed());
+        ExplorerConfig r = base.withMaxShrinkReplays(5);
+        assertEquals(5, r.maxShrinkReplays());
+        assertEquals(base.catalog(), r.catalog());
+        assertEquals("no unknown FREE broken after step 3: FREE for unknown buffer 32",
+                new Violation(Invariant.NO_UNKNOWN_FREE, 3, "FREE for unknown buffer 32").toString());
+    }
 }

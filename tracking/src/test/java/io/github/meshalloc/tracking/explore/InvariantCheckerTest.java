@@ -219,4 +219,25 @@ class InvariantCheckerTest {
             }
         }
     }
+
+    @Test
+    void freesOfKeysLiveAcrossARestartAreExcusedOnTheHistoryAndE0ServersToo() {
+        for (ServerVersion v : List.of(ServerVersion.ENHANCED, ServerVersion.E0)) {
+            Session session = Session.start(RuleSet.MESHALLOC_FIX.with(v));
+            InvariantChecker checker = new InvariantChecker(session);
+            for (Op op : List.of(open(ONE), tensor("t0"), new Op.RestartServer(), new Op.Drop("t0"))) {
+                assertEquals(Optional.empty(), checker.afterStep(session.apply(op)), v + ": " + op);
+            }
+            assertEquals(1, session.host().server().unknownFreeCount(), v.name());
+        }
+    }
+
+    @Test
+    void aFreeForAKeyTheHistoryServerNeverSawIsAnUnknownFree() {
+        Optional<Violation> v = last(run(RuleSet.SEED_000.with(ServerVersion.ENHANCED),
+                new Op.OpenChip("p0", "d0", 7), new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.DRAM_1_PAGE),
+                new Op.CloseChip("d0")));
+        assertEquals(Invariant.NO_UNKNOWN_FREE, v.orElseThrow().invariant());
+        assertEquals("FREE for never-tracked (device 0, buffer 32)", v.get().detail());
+    }
 }

@@ -95,4 +95,46 @@ class KitTest {
                 new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE)),
                 s.session().steps().stream().map(step -> step.op()).toList());
     }
+
+    @Test
+    void theSessionPrintsItsCodeStateAndStepCountAndItsModelKnowsProcessesAndHandles() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        assertEquals("CheckedSession{meshalloc-fix, 0 steps}", s.toString());
+        s.applyChoice(OpKind.OPEN_MESH, 0);
+        s.applyChoice(OpKind.CREATE_TENSOR, 0);
+        assertEquals("CheckedSession{meshalloc-fix, 2 steps}", s.toString());
+        assertEquals(java.util.Optional.of(new io.github.meshalloc.tracking.ops.SessionModel.ProcessInfo("p0", true)),
+                s.model().process("p0"));
+        assertEquals(java.util.Optional.empty(), s.model().process("p9"));
+        assertEquals(List.of("t0"), s.model().handles().stream().map(h -> h.name()).toList());
+    }
+
+    @Test
+    void theCatalogArbitrariesDrawOnlyFromTheCatalog() {
+        Catalog one = SMALL.withMeshShapes(List.of(new MeshShape(1, 2)));
+        assertEquals(java.util.Set.of(new MeshShape(1, 2)), java.util.Set.copyOf(
+                MeshallocArbitraries.meshShapes(one).allValues().orElseThrow().toList()));
+        assertEquals(java.util.Set.copyOf(SMALL.tensors()),
+                java.util.Set.copyOf(MeshallocArbitraries.tensors(SMALL).allValues().orElseThrow().toList()));
+        assertEquals(java.util.Set.copyOf(SMALL.chipBuffers()),
+                java.util.Set.copyOf(MeshallocArbitraries.chipBuffers(SMALL).allValues().orElseThrow().toList()));
+        assertEquals(java.util.Set.copyOf(SMALL.programs()),
+                java.util.Set.copyOf(MeshallocArbitraries.programs(SMALL).allValues().orElseThrow().toList()));
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        assertEquals(java.util.Set.copyOf(new io.github.meshalloc.tracking.ops.OpSpace(SMALL)
+                        .legal(OpKind.OPEN_MESH, s.model())),
+                java.util.Set.copyOf(MeshallocArbitraries.op(OpKind.OPEN_MESH, s.model(), SMALL).allValues()
+                        .orElseThrow().toList()));
+    }
+
+    @Test
+    void withWeightsReplacesOnlyTheWeights() {
+        BalanceProperty base = BalanceProperty.of(RuleSet.MESHALLOC_FIX).withCatalog(SMALL);
+        java.util.Map<OpKind, Integer> onlyOpen = java.util.Map.of(OpKind.OPEN_MESH, 1);
+        BalanceProperty p = base.withWeights(onlyOpen);
+        assertEquals(onlyOpen, p.weights());
+        assertEquals(base.catalog(), p.catalog());
+        assertEquals(base.maxSteps(), p.maxSteps());
+        assertEquals(base.rules(), p.rules());
+    }
 }

@@ -98,4 +98,52 @@ class GFormatTest {
             assertEquals(c, GFormat.canonical(c));
         }
     }
+
+    @Test
+    void fixedRoundsHalfToEvenOnTheBinaryValueAndSpellsSpecialValuesLikeGlibc() {
+        assertEquals("0.12", GFormat.fixed(0.125, 2));
+        assertEquals("0.38", GFormat.fixed(0.375, 2));
+        assertEquals("2", GFormat.fixed(2.5, 0));
+        assertEquals("1.50", GFormat.fixed(1.5, 2));
+        assertEquals("nan", GFormat.fixed(Double.NaN, 2));
+        assertEquals("inf", GFormat.fixed(Double.POSITIVE_INFINITY, 1));
+        assertEquals("-inf", GFormat.fixed(Double.NEGATIVE_INFINITY, 1));
+        assertEquals("-0.00", GFormat.fixed(-0.0, 2));
+        assertEquals("-0.00", GFormat.fixed(-0.001, 2));
+        assertEquals("0.00", GFormat.fixed(0.0, 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GFormat.fixed(1, 21));
+        assertTrue(e.getMessage().contains("21") && e.getMessage().contains("0..20"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GFormat.fixed(1, -1));
+    }
+
+    @Test
+    void canonicalIsWhatThePrintedTextParsesBackToAndKeepsNanAndInfinities() {
+        assertEquals(0.199219, GFormat.canonical(204.0 * 1024 / 1048576.0));
+        assertEquals(4194300.0, GFormat.canonical(4194304.0));
+        assertTrue(Double.isNaN(GFormat.canonical(Double.NaN)));
+        assertEquals(Double.POSITIVE_INFINITY, GFormat.canonical(Double.POSITIVE_INFINITY));
+        assertEquals(Double.NEGATIVE_INFINITY, GFormat.canonical(Double.NEGATIVE_INFINITY));
+    }
+
+    @Test
+    void idsPrintAsUnsignedDecimalOrLowercaseHex() {
+        assertEquals("2560032", IdFormat.DECIMAL.render(2560032));
+        assertEquals("0x271020", IdFormat.HEX.render(0x271020));
+        assertEquals("18446744073709551615", IdFormat.DECIMAL.render(-1L));
+        assertEquals("0xffffffffffffffff", IdFormat.HEX.render(-1L));
+    }
+
+    @Test
+    void perEventKindsAreTheReferenceTableLinesAndBlockLinesAreNot() {
+        for (LineKind k : new LineKind[] {LineKind.ALLOC_NEW, LineKind.FREE_FINAL, LineKind.UNKNOWN_FREE,
+            LineKind.BAD_TYPE, LineKind.CB_ALLOC, LineKind.KERNEL_UNLOAD}) {
+            assertTrue(k.isPerEvent(), k.name());
+        }
+        for (LineKind k : new LineKind[] {LineKind.CONSTANT, LineKind.HISTORY_LINE, LineKind.SWEEP_REMOVED,
+            LineKind.STATS_BYTES, LineKind.DUMP_BUFFER, LineKind.DETECTED_DEVICE}) {
+            assertTrue(!k.isPerEvent(), k.name());
+        }
+        assertEquals(LogStream.STDERR, LineKind.BAD_TYPE.stream());
+        assertEquals(LogStream.STDOUT, LineKind.ALLOC_NEW.stream());
+    }
 }

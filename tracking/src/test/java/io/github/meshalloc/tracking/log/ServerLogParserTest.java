@@ -159,4 +159,30 @@ class ServerLogParserTest {
         assertInstanceOf(LogEvent.Malformed.class, events.get(2));
         assertEquals(events, lenient.parse(new BufferedReader(new StringReader(text))));
     }
+
+    @Test
+    void theExceptionKeepsTheReasonApartFromTheLineAndEachParserItsMode() {
+        String line = "✓ [PID 7] Allocated 64 bytes of TRACE on device 2 (buffer_id=0x40";
+        LogParseException e = assertThrows(LogParseException.class, () -> strict.parseLine(line, 3));
+        assertEquals("line 3: " + e.reason() + ": " + line, e.getMessage());
+        assertTrue(e.reason().startsWith("malformed "), e.reason());
+        assertEquals(ParseMode.STRICT, strict.mode());
+        assertEquals(ParseMode.LENIENT, lenient.mode());
+    }
+
+    @Test
+    void constantLinesAreFoundByTheirExactTextOnly() {
+        for (ConstantLine c : ConstantLine.values()) {
+            assertEquals(java.util.Optional.of(c), ConstantLine.ofText(c.text()), c.name());
+        }
+        assertEquals(java.util.Optional.empty(), ConstantLine.ofText("🚀 Allocation Server started "));
+        assertEquals(java.util.Optional.empty(), ConstantLine.ofText("no such line"));
+    }
+
+    @Test
+    void lenientParsingKeepsABrokenEventLineAsMalformedWithItsKind() {
+        LogEvent m = lenient.parseLine("✓ [PID 7] Allocated 64 bytes of TRACE on device 2 (buffer_id=0x40", 1);
+        assertEquals(LineKind.MALFORMED, m.kind());
+        assertEquals(LogStream.STDOUT, m.stream());
+    }
 }

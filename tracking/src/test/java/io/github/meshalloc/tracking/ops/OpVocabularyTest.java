@@ -10,10 +10,14 @@ import io.github.meshalloc.tracking.RuleSet;
 import io.github.meshalloc.tracking.ops.SessionModel.HandleInfo;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -204,5 +208,77 @@ class OpVocabularyTest {
         assertFalse(new Op.CreateView("t0", "v0", 0, 1).precondition(session.model()), "a deallocated parent");
         assertTrue(new Op.Deallocate("t0", false).precondition(session.model()), "deallocating twice is legal");
         assertFalse(new Op.Deallocate("t0", true).precondition(session.model()), "t0 is not a single-chip buffer");
+    }
+
+    @Test
+    void renamingBuildsTheSameOpOverTheMappedNamesForEveryKind() {
+        UnaryOperator<String> x = n -> "x" + n;
+        Map<Op, Op> expected = new LinkedHashMap<>();
+        expected.put(new Op.OpenMesh("p1", "m0", new MeshShape(1, 2)),
+                new Op.OpenMesh("xp1", "xm0", new MeshShape(1, 2)));
+        expected.put(new Op.CloseMesh("m0"), new Op.CloseMesh("xm0"));
+        expected.put(new Op.OpenChip("p1", "c0", 7), new Op.OpenChip("xp1", "xc0", 7));
+        expected.put(new Op.CloseChip("c0"), new Op.CloseChip("xc0"));
+        expected.put(new Op.CreateTensor("m0", "t0", TensorChoice.L1_1_PAGE),
+                new Op.CreateTensor("xm0", "xt0", TensorChoice.L1_1_PAGE));
+        expected.put(new Op.CreateChipBuffer("c0", "b0", ChipBufferChoice.L1_65_PAGES),
+                new Op.CreateChipBuffer("xc0", "xb0", ChipBufferChoice.L1_65_PAGES));
+        expected.put(new Op.CreateView("t0", "v0", 2, 3), new Op.CreateView("xt0", "xv0", 2, 3));
+        expected.put(new Op.CreatePreallocated("t0", "a0"), new Op.CreatePreallocated("xt0", "xa0"));
+        expected.put(new Op.Deallocate("b0", true), new Op.Deallocate("xb0", true));
+        expected.put(new Op.Drop("t0"), new Op.Drop("xt0"));
+        expected.put(new Op.RunProgram("m0", ProgramChoice.ADD, Optional.of("t0")),
+                new Op.RunProgram("xm0", ProgramChoice.ADD, Optional.of("xt0")));
+        expected.put(new Op.ClearProgramCache("m0"), new Op.ClearProgramCache("xm0"));
+        expected.put(new Op.LoadSubDeviceManager("m0", 32768), new Op.LoadSubDeviceManager("xm0", 32768));
+        expected.put(new Op.ClearSubDeviceManager("m0"), new Op.ClearSubDeviceManager("xm0"));
+        expected.put(new Op.StartProcess("p1"), new Op.StartProcess("xp1"));
+        expected.put(new Op.EndProcess("p1"), new Op.EndProcess("xp1"));
+        expected.put(new Op.KillProcess("p1"), new Op.KillProcess("xp1"));
+        expected.put(new Op.StopServer(), new Op.StopServer());
+        expected.put(new Op.StartServer(), new Op.StartServer());
+        expected.put(new Op.RestartServer(), new Op.RestartServer());
+        assertEquals(EnumSet.allOf(OpKind.class),
+                expected.keySet().stream().map(Op::kind)
+                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(OpKind.class))),
+                "every kind");
+        expected.forEach((op, want) -> assertEquals(want, op.renamed(x), op.toString()));
+    }
+
+    @Test
+    void shrinkingChipsViewsChipBuffersAndSubDeviceManagersTowardTheFront() {
+        assertEquals(List.of(new Op.OpenChip("p0", "c0", 7)), new Op.OpenChip("p2", "c0", 7).simpler(SMALL));
+        assertEquals(List.of(), new Op.OpenChip("p0", "c0", 7).simpler(SMALL));
+        assertEquals(List.of(new Op.CreateChipBuffer("c0", "b0", ChipBufferChoice.DRAM_1_PAGE),
+                        new Op.CreateChipBuffer("c0", "b0", ChipBufferChoice.DRAM_13_PAGES)),
+                new Op.CreateChipBuffer("c0", "b0", ChipBufferChoice.L1_1_PAGE).simpler(SMALL));
+        assertEquals(List.of(), new Op.CreateChipBuffer("c0", "b0", ChipBufferChoice.DRAM_1_PAGE).simpler(SMALL));
+        assertEquals(List.of(new Op.CreateView("t0", "v0", 0, 3), new Op.CreateView("t0", "v0", 2, 1)),
+                new Op.CreateView("t0", "v0", 2, 3).simpler(SMALL));
+        assertEquals(List.of(new Op.CreateView("t0", "v0", 0, 1)), new Op.CreateView("t0", "v0", 0, 4).simpler(SMALL));
+        assertEquals(List.of(new Op.CreateView("t0", "v0", 0, 1)), new Op.CreateView("t0", "v0", 5, 1).simpler(SMALL));
+        assertEquals(List.of(), new Op.CreateView("t0", "v0", 0, 1).simpler(SMALL));
+        Catalog two = new Catalog(SMALL.meshShapes(), SMALL.tensors(), SMALL.chipBuffers(), SMALL.programs(),
+                SMALL.singleChips(), List.of(16384L, 32768L, 65536L), SMALL.chipConfig(), SMALL.maxProcesses());
+        assertEquals(List.of(new Op.LoadSubDeviceManager("m0", 16384), new Op.LoadSubDeviceManager("m0", 32768)),
+                new Op.LoadSubDeviceManager("m0", 65536).simpler(two));
+        assertEquals(List.of(), new Op.LoadSubDeviceManager("m0", 16384).simpler(two));
+    }
+
+    @Test
+    void aSubDeviceTensorPrintsTheReproHelperWithSubDeviceZero() {
+        String py = new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE).toPython();
+        assertEquals("t0 = repro.tensor_on_sub_device(m0, " + TensorChoice.L1_SUB_DEVICE.pythonShape() + ", "
+                + TensorChoice.L1_SUB_DEVICE.pythonMemoryConfig() + ", sub_device_id=0)", py);
+    }
+
+    @Test
+    void choicesPrintTheirCatalogNames() {
+        assertEquals("dram-1p", TensorChoice.DRAM_1_PAGE.toString());
+        assertEquals("l1-65p", ChipBufferChoice.L1_65_PAGES.toString());
+        assertEquals("add", ProgramChoice.ADD.toString());
+        assertEquals("cb-only", ProgramChoice.CB_ONLY.toString());
+        assertEquals(2, Catalog.DEFAULT.withMaxProcesses(2).maxProcesses());
+        assertEquals(Catalog.DEFAULT.meshShapes(), Catalog.DEFAULT.withMaxProcesses(2).meshShapes());
     }
 }

@@ -66,6 +66,8 @@ class SeedFiguresTest {
         Host host = new Host(RuleSet.SEED_003_FIRST_ATTEMPT.serverVersion());
         SimulatedProcess process = host.startProcess(RuleSet.SEED_003_FIRST_ATTEMPT);
         MeshTestScenario scenario = new MeshTestScenario(process).runThrough(1);
+        assertEquals(1, scenario.stepsDone());
+        assertEquals(1, scenario.runThrough(1).stepsDone(), "running through a step already done runs nothing");
         long before = host.server().log().lines().size();
         io.github.meshalloc.mesh.MeshBuffer t = io.github.meshalloc.mesh.MeshBuffer.create(
                 new io.github.meshalloc.mesh.MeshBufferConfig.Replicated(4_194_304),

@@ -105,4 +105,37 @@ class EnhancedServerTest {
                 "Buffer 0x77 on device 3:", "  Total allocs: 0, Total frees: 1", "  History:",
                 "    FREE size=0 pid=4 ref=0", ""), texts(enh.shutdown()));
     }
+
+    @Test
+    void historiesListEveryKeyInKeyOrderIncludingErasedKeysAndOnlyTheHistoryServerKeepsThem() {
+        accept(enh, alloc(1, 4096, 0, 7, 0x80), alloc(0, 512, 1, 7, 0x40), free(1, 8, 0x80));
+        java.util.SortedMap<BufferKey, KeyHistory> all = enh.histories();
+        assertEquals(List.of(new BufferKey(0, 0x40), new BufferKey(1, 0x80)), List.copyOf(all.keySet()));
+        assertEquals(new KeyHistory(0, 0x40, 1, 0, List.of(new HistoryEvent(HistoryKind.ALLOC, 512, 7, 1))),
+                all.get(new BufferKey(0, 0x40)));
+        assertEquals(new KeyHistory(1, 0x80, 1, 1, List.of(new HistoryEvent(HistoryKind.ALLOC, 4096, 7, 1),
+                new HistoryEvent(HistoryKind.FREE, 4096, 8, 0))), all.get(new BufferKey(1, 0x80)));
+        assertEquals(all.get(new BufferKey(1, 0x80)), enh.history(1, 0x80).orElseThrow());
+
+        AllocationServer s4 = new AllocationServer(ServerVersion.S4);
+        accept(s4, alloc(1, 4096, 0, 7, 0x80), free(1, 8, 0x80), free(1, 8, 0x80));
+        assertTrue(s4.histories().isEmpty());
+        assertTrue(s4.history(1, 0x80).isEmpty());
+    }
+
+    @Test
+    void aKeyIsLeakedWhileItHasMoreAllocsThanFreesAndDoubleFreedWhenFreesExceedAllocs() {
+        accept(enh, alloc(0, 64, 0, 1, 0x10));
+        KeyHistory open = enh.history(0, 0x10).orElseThrow();
+        assertTrue(open.isLeaked());
+        assertTrue(!open.isDoubleFreed());
+        accept(enh, free(0, 1, 0x10));
+        KeyHistory balanced = enh.history(0, 0x10).orElseThrow();
+        assertTrue(!balanced.isLeaked(), "1 alloc, 1 free is not leaked");
+        assertTrue(!balanced.isDoubleFreed(), "1 alloc, 1 free is not double-freed");
+        accept(enh, free(0, 1, 0x10));
+        KeyHistory twice = enh.history(0, 0x10).orElseThrow();
+        assertTrue(!twice.isLeaked());
+        assertTrue(twice.isDoubleFreed());
+    }
 }

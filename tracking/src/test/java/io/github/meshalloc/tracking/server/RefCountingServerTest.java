@@ -341,4 +341,38 @@ class RefCountingServerTest {
         List<BufferKey> keys = new ArrayList<>(s1.liveEntries().keySet());
         assertEquals(List.of(new BufferKey(0, 9), new BufferKey(1, 5), new BufferKey(1, -1L)), keys);
     }
+
+    @Test
+    void aQuietServerKeepsTheSameStateAndPrintsNothing() {
+        AllocationServer loud = new AllocationServer(ServerVersion.S4);
+        AllocationServer quiet = AllocationServer.builder(ServerVersion.S4).quiet(true).build();
+        for (AllocationServer s : List.of(loud, quiet)) {
+            s.start();
+            accept(s, alloc(0, 4096, 0, 1, 64), alloc(0, 4096, 0, 2, 64), alloc(3, 2048, 1, 1, 64),
+                    free(0, 1, 64), free(5, 1, 99), alloc(0, 1, 9, 1, 65));
+            s.statisticsBlock();
+            s.dumpRemaining(pid -> pid != 1);
+        }
+        assertTrue(loud.log().size() > 20);
+        assertEquals(0, quiet.log().size());
+        assertEquals(loud.liveEntries(), quiet.liveEntries());
+        for (int d = 0; d < AllocationServer.MAX_DEVICES; d++) {
+            assertEquals(loud.counters(d), quiet.counters(d));
+        }
+        assertEquals(1, quiet.unknownFreeCount());
+        assertEquals(1, quiet.duplicateAllocCount());
+        assertEquals(List.of(), texts(quiet.shutdown()));
+        assertTrue(quiet.isShutDown());
+    }
+
+    @Test
+    void theLogKeepsEachPrintedLinesEventInOrder() {
+        AllocationServer s4 = new AllocationServer(ServerVersion.S4);
+        accept(s4, alloc(0, 4096, 0, 1, 64), free(0, 1, 64));
+        assertEquals(List.of(
+                new io.github.meshalloc.tracking.log.LogEvent.AllocNew(1, 4096, 0, 0, 64,
+                        io.github.meshalloc.tracking.log.IdFormat.HEX),
+                new io.github.meshalloc.tracking.log.LogEvent.FreeFinal(1, 64,
+                        io.github.meshalloc.tracking.log.IdFormat.HEX, 0, 4096)), s4.log().events());
+    }
 }

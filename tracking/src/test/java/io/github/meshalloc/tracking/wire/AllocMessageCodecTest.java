@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -198,5 +199,47 @@ class AllocMessageCodecTest {
         assertEquals("Unknown", KernelKind.ofCode(7).logName());
         assertEquals("Unknown", ArchType.displayName(0));
         assertEquals("Blackhole", ArchType.displayName(3));
+    }
+
+    @Test
+    void onlyThe144ByteRecordCarriesCbKernelAndRingBufferWordsAnd72CarriesNoDeviceInfo() {
+        AllocMessage plain = AllocMessage.alloc(0, 4096, 0, 1, 64, 5);
+        for (RecordFormat f : RecordFormat.values()) {
+            assertTrue(plain.fitsIn(f), f.name());
+        }
+        List<AllocMessage> only144 = List.of(
+                AllocMessage.builder(MessageType.RESPONSE).cbAllocated(1).build(),
+                AllocMessage.builder(MessageType.RESPONSE).kernelAllocated(1).build(),
+                AllocMessage.builder(MessageType.DEVICE_INFO_RESPONSE).ringbufferTotalSize(1).build(),
+                AllocMessage.builder(MessageType.DEVICE_INFO_RESPONSE).ringbufferUsedBytes(1).build(),
+                AllocMessage.builder(MessageType.DEVICE_INFO_RESPONSE).ringbufferNumPrograms(1).build());
+        List<String> fields = List.of("cbAllocated", "kernelAllocated", "ringbufferTotalSize", "ringbufferUsedBytes",
+                "ringbufferNumPrograms");
+        for (int i = 0; i < only144.size(); i++) {
+            AllocMessage m = only144.get(i);
+            assertTrue(m.fitsIn(RecordFormat.BYTES_144), fields.get(i));
+            assertTrue(!m.fitsIn(RecordFormat.BYTES_112), fields.get(i));
+            assertTrue(!m.fitsIn(RecordFormat.BYTES_72), fields.get(i));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> AllocMessageCodec.encode(m, RecordFormat.BYTES_112));
+            assertTrue(e.getMessage().startsWith("field " + fields.get(i) + " is non-zero"), e.getMessage());
+        }
+        AllocMessage info = AllocMessage.builder(MessageType.DEVICE_INFO_RESPONSE).numDevices(8).build();
+        assertTrue(info.fitsIn(RecordFormat.BYTES_112));
+        assertTrue(!info.fitsIn(RecordFormat.BYTES_72));
+    }
+
+    @Test
+    void archCodesPrintTheirNamesAndAnythingElsePrintsUnknown() {
+        assertEquals(0, ArchType.INVALID.code());
+        assertEquals(2, ArchType.WORMHOLE_B0.code());
+        assertEquals(4, ArchType.QUASAR.code());
+        assertEquals("Blackhole", ArchType.BLACKHOLE.displayName());
+        assertEquals("Grayskull", ArchType.displayName(1));
+        assertEquals("Wormhole_B0", ArchType.displayName(2));
+        assertEquals("Quasar", ArchType.displayName(4));
+        assertEquals("Unknown", ArchType.displayName(0));
+        assertEquals("Unknown", ArchType.displayName(5));
+        assertEquals("Unknown", ArchType.displayName(-1));
     }
 }
