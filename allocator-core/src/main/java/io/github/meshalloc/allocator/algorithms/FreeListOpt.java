@@ -19,8 +19,18 @@ import java.util.RandomAccess;
  * section 6). The arena is {@code [offset, offset + maxSize)}; internally every address is relative to
  * {@code offset}. The state is a structure-of-arrays table of "metablocks" (one per block, free or
  * allocated, linked to their physical neighbours), a LIFO stack of dead metablock slots, one list of
- * free metablocks per size class kept sorted by ascending address, and a 512-bucket table from the
- * address of each allocated block to its metablock.
+ * free metablocks per size class kept sorted by ascending address, and a table from the address of
+ * each allocated block to its metablock.
+ *
+ * <p>Complexity (not the C++'s, same results): the C++ keeps each class list in a sorted vector and the
+ * allocated blocks in 512 hash buckets, so taking or returning the lowest block of a long class list
+ * shifts the whole vector and freeing an older block scans its bucket, both linear in the live blocks.
+ * Here, while the lists are trusted (see {@code freeListsTrusted}), a class list longer than 512 blocks
+ * is held as a tree with the same order, searched and updated in (expected) logarithmic time, and the
+ * allocated-block table is a hash map, so allocate and deallocate cost O(log n) in live blocks. Once the
+ * release-build quirks corrupt the lists, they go back to the literal arrays and linear searches.
+ * {@code allocateAtAddress}, {@code shrinkSize} and {@code resetSize} still scan the metablock table in
+ * index order as the C++ does (their result depends on that order).
  *
  * <p>Numbers are C++ {@code uint64} ({@code DeviceAddr}). Arguments must be non-negative longs, but
  * all internal arithmetic and comparisons are unsigned with 64-bit wrap-around, exactly like the C++:
@@ -65,20 +75,32 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     public static final int MAX_SIZE_CLASS_COUNT = 64 - Long.numberOfLeadingZeros(128L * 1024 * 1024 / SIZE_SEGREGATED_BASE);
     /** Lower bound on the number of size classes. */
     public static final int MIN_SIZE_CLASS_COUNT = 2;
-    /** Buckets of the allocated-block table ({@code n_alloc_table_buckets}). */
+    /**
+     * Buckets of the C++ allocated-block table ({@code n_alloc_table_buckets}). The model indexes the table
+     * by address instead; the only bucket order the C++ exposes, last in first out among equal addresses,
+     * is kept.
+     */
     public static final int ALLOC_TABLE_BUCKETS = 512;
 
     /** Class lists shorter than this are searched linearly on insert, longer ones by lower bound. */
     private static final int LINEAR_INSERT_LIMIT = 30;
     /**
-     * First capacity of the metablock table, the dead-slot stack and a class list. Small: a mesh open builds four free
-     * lists per allocator and most hold a handful of blocks for their whole life; the arrays double when full.
+     * A trusted class list longer than this becomes a tree: below it the array's shifts cost less than
+     * the tree's pointer chasing.
+     */
+    private static final int DEFAULT_TREE_ABOVE = 512;
+    /**
+     * First capacity of the metablock table, the dead-slot stack, a class list and the allocated-block table's
+     * entries. Small: a mesh open builds four free lists per allocator and most hold a handful of blocks for their
+     * whole life; the arrays double when full.
      */
     private static final int INITIAL_BLOCK_CAPACITY = 8;
-    private static final int INITIAL_BUCKET_CAPACITY = 10;
+    /** First number of slots of the allocated-block map (a power of two, kept at most half full; it doubles). */
+    private static final int INITIAL_ALLOC_MAP_CAPACITY = 2 * INITIAL_BLOCK_CAPACITY;
+    /** A cleared allocated-block map with more slots than this is dropped rather than swept. */
+    private static final int KEPT_ALLOC_MAP_CAPACITY = 1 << 16;
     private static final int NONE = -1;
-    /** Shared storage of an empty bucket or class list (zero length, so nothing is ever written to it). */
-    private static final long[] NO_ADDRESSES = new long[0];
+    /** Shared storage of an empty class list (zero length, so nothing is ever written to it). */
     private static final int[] NO_BLOCKS = new int[0];
 
     private final SearchPolicy policy;
@@ -143,11 +165,40 @@ public final class FreeListOpt implements AllocatorAlgorithm {
     /** log2 of the largest power of two dividing the alignment: the unit of {@link #unitScratch}. */
     private final int unitShift;
 
-    // Allocated-block table: per bucket, (relative address, metablock) pairs in insertion order. Built on the first
-    // allocation: many free lists (L1_SMALL, TRACE, unused sub-device banks) never hold one.
-    private long[][] bucketAddress;
-    private int[][] bucketBlock;
-    private int[] bucketLength;
+    // Class lists longer than treeAbove blocks are held, while the lists are trusted, as a treap (see
+    // insertIntoTree); a tree class shorter than treeBelow goes back to an array. The treap nodes are the
+    // metablocks themselves, so these per-metablock arrays grow with the metablock table (built when the
+    // first class list becomes a tree).
+    /** Whether class c is currently held as a tree (only ever while {@link #freeListsTrusted}). */
+    private final boolean[] classIsTree;
+    /** Root metablock of each tree class. */
+    private final int[] classRoot;
+    private int treeAbove = DEFAULT_TREE_ABOVE;
+    private int treeBelow = DEFAULT_TREE_ABOVE / 4;
+    private int[] treeLeft;
+    private int[] treeRight;
+    private int[] treeParent;
+    /** Largest block size (unsigned) in the subtree of each node. */
+    private long[] treeMaxSize;
+    /** The tree class a metablock is a node of, or {@link #NONE}. */
+    private int[] treeClass;
+
+    // Allocated-block table. The C++ hashes each address to one of 512 buckets and searches a bucket from the
+    // back, so the only order it exposes is last-in-first-out among entries of the same address (two
+    // allocated blocks share an address only with zero-byte requests). This keeps exactly that: an
+    // open-addressing map from relative address to its most recent entry, and per entry the next older
+    // entry of the same address. Built on the first allocation: many free lists (L1_SMALL, TRACE, unused
+    // sub-device banks) never hold one.
+    /** Map keys (relative addresses); a slot is empty when its {@link #allocTop} is {@link #NONE}. */
+    private long[] allocKeys;
+    /** Most recent entry of each map slot's address, or {@link #NONE} for an empty slot. */
+    private int[] allocTop;
+    private int allocMapSize;
+    private int[] entryBlock;
+    /** Next older entry of the same address, or (for a free entry) the next free entry. */
+    private int[] entryBelow;
+    private int entryCount;
+    private int freeEntries = NONE;
 
     /**
      * Creates a free list with the C++ default policy {@link SearchPolicy#BEST}.
@@ -198,6 +249,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         this.sizeClassCount = sizeClassCountFor(maxSizeBytes);
         this.freeByClass = new int[sizeClassCount][];
         this.freeByClassLength = new int[sizeClassCount];
+        this.classIsTree = new boolean[sizeClassCount];
+        this.classRoot = new int[sizeClassCount];
         // Class lists get storage on first use: most classes of most free lists stay empty.
         Arrays.fill(freeByClass, NO_BLOCKS);
         init();
@@ -247,7 +300,33 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     void disableShortcutsForTesting() {
         shortcutsDisabled = true;
-        freeListsTrusted = false;
+        distrustFreeLists();
+    }
+
+    /**
+     * Sets when a trusted class list becomes a tree (longer than {@code above} blocks) and goes back to
+     * an array (shorter than {@code max(1, above / 4)}), so that tests can run the trees on small lists.
+     */
+    void setTreeThresholdForTesting(int above) {
+        checkArgument(above >= 0, "above must be >= 0, got %s", above);
+        treeAbove = above;
+        treeBelow = Math.max(1, above / 4);
+        for (int c = 0; c < sizeClassCount; c++) {
+            if (classIsTree[c] && freeByClassLength[c] < treeBelow) {
+                treeToArray(c);
+            } else if (!classIsTree[c] && freeListsTrusted && freeByClassLength[c] > treeAbove) {
+                arrayToTree(c);
+            }
+        }
+    }
+
+    /** How many size classes are currently held as trees; for tests. */
+    int treeClassCountForTesting() {
+        int trees = 0;
+        for (boolean tree : classIsTree) {
+            trees += tree ? 1 : 0;
+        }
+        return trees;
     }
 
     /** Whether the lists are currently trusted ({@link #freeListsTrusted}); for tests. */
@@ -270,12 +349,12 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         shrinkSize = 0;
         blockCount = 0;
         deadSlotCount = 0;
-        // An empty allocated-block table is the same as none (every reader checks); dropping it costs nothing here,
-        // where zeroing 512 bucket lengths did, and a free list cleared at teardown is never used again.
-        bucketAddress = null;
-        bucketBlock = null;
-        bucketLength = null;
+        clearAllocTable();
         Arrays.fill(freeByClassLength, 0);
+        Arrays.fill(classIsTree, false);
+        if (treeClass != null) {
+            Arrays.fill(treeClass, NONE);
+        }
         nonEmptyClasses = 0;
         freeListsTrusted = !shortcutsDisabled;
         linksTrusted = true;
@@ -374,10 +453,32 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         long classes = nonEmptyClasses & (-1L << sizeClassOf(request));
         int targetClass = NONE;
         int targetPosition = NONE;
+        int target = NONE;
         long bestAddress = 0;
         while (classes != 0) {
             int c = Long.numberOfTrailingZeros(classes);
             classes &= classes - 1;
+            if (classIsTree[c]) {
+                // Trusted (only trusted lists are trees): the same choice as the array scan, found through
+                // the subtree maxima instead of by walking the list.
+                if (policy == SearchPolicy.BEST && targetClass != NONE) {
+                    break;
+                }
+                int found = bottomUp ? treeFirstFit(classRoot[c], request) : treeLastFit(classRoot[c], request);
+                if (found == NONE) {
+                    continue;
+                }
+                long address = blockAddress[found];
+                if (policy == SearchPolicy.BEST || targetClass == NONE || (bottomUp
+                        ? Long.compareUnsigned(address, bestAddress) < 0
+                        : Long.compareUnsigned(address, bestAddress) > 0)) {
+                    targetClass = c;
+                    targetPosition = NONE;
+                    target = found;
+                    bestAddress = address;
+                }
+                continue;
+            }
             int[] list = freeByClass[c];
             int length = freeByClassLength[c];
             if (policy == SearchPolicy.BEST && targetClass != NONE) {
@@ -385,9 +486,10 @@ public final class FreeListOpt implements AllocatorAlgorithm {
                     break;
                 }
                 int first = bottomUp ? 0 : length - 1;
-                if (bestOverride(list[first], request, freeByClass[targetClass][targetPosition])) {
+                if (bestOverride(list[first], request, target)) {
                     targetClass = c;
                     targetPosition = first;
+                    target = list[first];
                 }
                 continue;
             }
@@ -413,6 +515,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             if (policy == SearchPolicy.BEST) {
                 targetClass = c;
                 targetPosition = position;
+                target = list[position];
                 continue;
             }
             long address = blockAddress[list[position]];
@@ -421,6 +524,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
                     : Long.compareUnsigned(address, bestAddress) > 0)) {
                 targetClass = c;
                 targetPosition = position;
+                target = list[position];
                 bestAddress = address;
             }
         }
@@ -429,11 +533,17 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
 
         // What allocate_in_block does for an allocation at either end of the block: the allocated
-        // part keeps the metablock, the one free remainder gets a new one.
-        int target = freeByClass[targetClass][targetPosition];
+        // part keeps the metablock, the one free remainder gets a new one. A tree class loses the
+        // block first and then lists the remainder like any insert: exactly the C++ erase and insert.
+        boolean inTree = targetPosition == NONE;
+        if (inTree) {
+            removeFromTree(targetClass, target);
+        }
         long size = blockSize[target];
         if (size == request) {
-            removeFromSizeClassAt(targetClass, targetPosition);
+            if (!inTree) {
+                removeFromSizeClassAt(targetClass, targetPosition);
+            }
         } else {
             int remainder;
             if (bottomUp) {
@@ -455,7 +565,11 @@ public final class FreeListOpt implements AllocatorAlgorithm {
                 }
                 blockPrev[target] = remainder;
             }
-            replaceInSizeClass(targetClass, targetPosition, remainder);
+            if (inTree) {
+                insertIntoSizeClass(remainder);
+            } else {
+                replaceInSizeClass(targetClass, targetPosition, remainder);
+            }
         }
         blockAllocated[target] = true;
         insertIntoAllocTable(blockAddress[target], target);
@@ -591,16 +705,10 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             return;
         }
         long address = absoluteAddress - offsetBytes;
-        if (bucketLength == null) {
+        int block = removeFromAllocTable(address);
+        if (block == NONE) {
             return;
         }
-        int bucket = bucketOf(address);
-        int entry = findInBucket(bucket, address);
-        if (entry == NONE) {
-            return;
-        }
-        int block = bucketBlock[bucket][entry];
-        removeFromBucketAt(bucket, entry);
         blockAllocated[block] = false;
         int prev = blockPrev[block];
         int next = blockNext[block];
@@ -646,22 +754,18 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     private void deallocateCheckingLinks(long absoluteAddress) {
         long address = absoluteAddress - offsetBytes;
-        if (bucketLength == null) {
+        int slot = allocSlotHolding(address);
+        if (slot == NONE) {
             return;
         }
-        int bucket = bucketOf(address);
-        int entry = findInBucket(bucket, address);
-        if (entry == NONE) {
-            return;
-        }
-        int block = bucketBlock[bucket][entry];
+        int block = entryBlock[allocTop[slot]];
         int prev = blockPrev[block];
         int next = blockNext[block];
         // The walk that recomputes the lowest occupied address runs first, on the links as the merges
         // below will leave them, so that a corrupted table throws before anything has changed.
         boolean recomputeLowest = Long.compareUnsigned(address, lowestRelative) <= 0;
         int lowestBlock = recomputeLowest ? firstAllocatedAfterFree(block, prev, next, absoluteAddress) : NONE;
-        removeFromBucketAt(bucket, entry);
+        removeTopEntry(slot);
         blockAllocated[block] = false;
 
         if (prev != NONE && !blockAllocated[prev]) {
@@ -942,7 +1046,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         int n = 0;
         for (long rest = classes; rest != 0; rest &= rest - 1) {
             int c = Long.numberOfTrailingZeros(rest);
-            int[] list = freeByClass[c];
+            int[] list = classList(c);
             int length = Math.min(freeByClassLength[c], list.length);
             for (int j = 0; j < length; j++) {
                 int block = list[j];
@@ -976,8 +1080,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         int i = 0;
         for (long rest = classes; rest != 0; rest &= rest - 1) {
             int c = Long.numberOfTrailingZeros(rest);
+            int[] list = classList(c);
             for (int j = 0; j < freeByClassLength[c]; j++) {
-                int block = freeByClass[c][j];
+                int block = list[j];
                 if (Long.compareUnsigned(blockSize[block], request) >= 0) {
                     long start = blockAddress[block] + offsetBytes;
                     if (Long.compareUnsigned(start, start + blockSize[block]) > 0) {
@@ -1048,13 +1153,8 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      * would free (inferred: the C++ of this function was not available to read).
      */
     public OptionalLong getAllocationSize(long absoluteAddress) {
-        long address = absoluteAddress - offsetBytes;
-        if (bucketLength == null) {
-            return OptionalLong.empty();
-        }
-        int bucket = bucketOf(address);
-        int entry = findInBucket(bucket, address);
-        return entry == NONE ? OptionalLong.empty() : OptionalLong.of(blockSize[bucketBlock[bucket][entry]]);
+        int slot = allocSlotHolding(absoluteAddress - offsetBytes);
+        return slot == NONE ? OptionalLong.empty() : OptionalLong.of(blockSize[entryBlock[allocTop[slot]]]);
     }
 
     /**
@@ -1132,8 +1232,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         List<List<Integer>> classes = new ArrayList<>(sizeClassCount);
         for (int c = 0; c < sizeClassCount; c++) {
             List<Integer> blocks = new ArrayList<>(freeByClassLength[c]);
+            int[] list = classList(c);
             for (int j = 0; j < freeByClassLength[c]; j++) {
-                blocks.add(freeByClass[c][j]);
+                blocks.add(list[j]);
             }
             classes.add(List.copyOf(blocks));
         }
@@ -1170,8 +1271,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             String high = c == sizeClassCount - 1 ? "inf" : Long.toUnsignedString(SIZE_SEGREGATED_BASE << (c + 1));
             out.append("  Size class ").append(c).append(": (").append(low).append(" - ").append(high)
                     .append(") blocks: ");
+            int[] list = classList(c);
             for (int j = 0; j < freeByClassLength[c]; j++) {
-                out.append(freeByClass[c][j]).append(' ');
+                out.append(list[j]).append(' ');
             }
             out.append('\n');
         }
@@ -1281,6 +1383,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         blockNext = Arrays.copyOf(blockNext, capacity);
         blockAllocated = Arrays.copyOf(blockAllocated, capacity);
         metaBlockLive = Arrays.copyOf(metaBlockLive, capacity);
+        if (treeLeft != null) {
+            growTreeArrays();
+        }
     }
 
     /** Pushes a slot on the reuse stack. Models {@code free_meta_block}. */
@@ -1300,6 +1405,10 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     private void insertIntoSizeClass(int block) {
         int c = sizeClassOf(blockSize[block]);
+        if (classIsTree[c]) {
+            insertIntoTree(c, block);
+            return;
+        }
         int[] list = freeByClass[c];
         int length = freeByClassLength[c];
         long address = blockAddress[block];
@@ -1322,6 +1431,9 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         list[position] = block;
         freeByClassLength[c] = length + 1;
         nonEmptyClasses |= 1L << c;
+        if (length >= treeAbove && freeListsTrusted) {
+            arrayToTree(c);
+        }
     }
 
     /** Gives a class list more capacity (its first storage, or double). */
@@ -1412,6 +1524,16 @@ public final class FreeListOpt implements AllocatorAlgorithm {
      */
     private void removeFromSizeClass(int block) {
         int c = sizeClassOf(blockSize[block]);
+        if (classIsTree[c]) {
+            // A tree holds the same blocks, in the same order, as the array would: the array's search
+            // misses exactly when the block is not a node of this class's tree.
+            if (treeClass[block] == c) {
+                removeFromTree(c, block);
+            } else {
+                distrustFreeLists();
+            }
+            return;
+        }
         int[] list = freeByClass[c];
         int length = freeByClassLength[c];
         long address = blockAddress[block];
@@ -1425,7 +1547,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
                 position++;
             }
             if (position == length) {
-                freeListsTrusted = false;
+                distrustFreeLists();
                 return;
             }
         }
@@ -1442,64 +1564,463 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         }
     }
 
-    /** (a XOR ((a >> 12) * 3)) mod 512 with uint64 arithmetic. Models {@code hash_device_address}. */
-    private static int bucketOf(long address) {
-        return (int) ((address ^ ((address >>> 12) * 3)) & (ALLOC_TABLE_BUCKETS - 1));
-    }
-
-    /** Appends (address, block) to its bucket. Models {@code insert_block_to_alloc_table}. */
+    /**
+     * Adds (address, block) as the most recent entry of its address. Models
+     * {@code insert_block_to_alloc_table}: the C++ appends to the address's bucket.
+     */
     private void insertIntoAllocTable(long address, int block) {
-        if (bucketLength == null) {
-            createAllocTable();
+        if (allocTop == null) {
+            createAllocTable(INITIAL_ALLOC_MAP_CAPACITY);
         }
-        int bucket = bucketOf(address);
-        int length = bucketLength[bucket];
-        if (length == bucketAddress[bucket].length) {
-            growBucket(bucket);
+        int entry = freeEntries;
+        if (entry != NONE) {
+            freeEntries = entryBelow[entry];
+        } else {
+            if (entryCount == entryBlock.length) {
+                entryBlock = Arrays.copyOf(entryBlock, entryCount * 2);
+                entryBelow = Arrays.copyOf(entryBelow, entryCount * 2);
+            }
+            entry = entryCount++;
         }
-        bucketAddress[bucket][length] = address;
-        bucketBlock[bucket][length] = block;
-        bucketLength[bucket] = length + 1;
+        entryBlock[entry] = block;
+        int mask = allocTop.length - 1;
+        int slot = allocSlotOf(address, mask);
+        while (allocTop[slot] != NONE) {
+            if (allocKeys[slot] == address) {
+                entryBelow[entry] = allocTop[slot];
+                allocTop[slot] = entry;
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        entryBelow[entry] = NONE;
+        allocKeys[slot] = address;
+        allocTop[slot] = entry;
+        if (++allocMapSize > allocTop.length >>> 1) {
+            growAllocMap();
+        }
     }
 
-    /** Builds the allocated-block table on the first allocation. */
-    private void createAllocTable() {
-        bucketAddress = new long[ALLOC_TABLE_BUCKETS][];
-        bucketBlock = new int[ALLOC_TABLE_BUCKETS][];
-        bucketLength = new int[ALLOC_TABLE_BUCKETS];
-        Arrays.fill(bucketAddress, NO_ADDRESSES);
-        Arrays.fill(bucketBlock, NO_BLOCKS);
+    /** Home slot of {@code address} in a map of {@code mask + 1} slots (Fibonacci hashing). */
+    private static int allocSlotOf(long address, int mask) {
+        return (int) ((address * 0x9E3779B97F4A7C15L) >>> 32) & mask;
     }
 
-    /** Gives a bucket of the allocated-block table more capacity (its first storage, or double). */
-    private void growBucket(int bucket) {
-        int capacity = Math.max(INITIAL_BUCKET_CAPACITY, bucketLength[bucket] * 2);
-        bucketAddress[bucket] = Arrays.copyOf(bucketAddress[bucket], capacity);
-        bucketBlock[bucket] = Arrays.copyOf(bucketBlock[bucket], capacity);
+    /** Builds an empty allocated-block table with {@code capacity} (a power of two) map slots. */
+    private void createAllocTable(int capacity) {
+        allocKeys = new long[capacity];
+        allocTop = new int[capacity];
+        Arrays.fill(allocTop, NONE);
+        allocMapSize = 0;
+        entryBlock = new int[INITIAL_BLOCK_CAPACITY];
+        entryBelow = new int[INITIAL_BLOCK_CAPACITY];
+        entryCount = 0;
+        freeEntries = NONE;
     }
 
     /**
-     * Position in {@code bucket} of the most recently inserted entry for {@code address} (the C++
-     * searches each bucket from the back), or {@link #NONE}.
+     * Empties the allocated-block table (init) at a cost bounded by what the free list has held. Teardown
+     * clears every free list of every allocator it destroys, and most hold no block (any more): an absent or
+     * already empty map costs nothing here (no sweep). A map that still holds addresses is swept and keeps
+     * its capacity, so that a free list cleared between workloads does not grow and rehash it again each
+     * time; a very large one is dropped instead (an absent table reads as empty everywhere and is rebuilt
+     * small on the next allocation).
      */
-    private int findInBucket(int bucket, long address) {
-        long[] addresses = bucketAddress[bucket];
-        for (int i = bucketLength[bucket] - 1; i >= 0; i--) {
-            if (addresses[i] == address) {
-                return i;
+    private void clearAllocTable() {
+        if (allocTop == null) {
+            return;
+        }
+        if (allocMapSize != 0) {
+            if (allocTop.length > KEPT_ALLOC_MAP_CAPACITY) {
+                allocKeys = null;
+                allocTop = null;
+                entryBlock = null;
+                entryBelow = null;
+                allocMapSize = 0;
+                entryCount = 0;
+                freeEntries = NONE;
+                return;
             }
+            Arrays.fill(allocTop, NONE);
+            allocMapSize = 0;
+        }
+        entryCount = 0;
+        freeEntries = NONE;
+    }
+
+    /** Doubles the map and re-slots every address (the entries stay). */
+    private void growAllocMap() {
+        long[] keys = allocKeys;
+        int[] tops = allocTop;
+        allocKeys = new long[keys.length * 2];
+        allocTop = new int[keys.length * 2];
+        Arrays.fill(allocTop, NONE);
+        int mask = allocTop.length - 1;
+        for (int i = 0; i < keys.length; i++) {
+            if (tops[i] != NONE) {
+                int slot = allocSlotOf(keys[i], mask);
+                while (allocTop[slot] != NONE) {
+                    slot = (slot + 1) & mask;
+                }
+                allocKeys[slot] = keys[i];
+                allocTop[slot] = tops[i];
+            }
+        }
+    }
+
+    /** Map slot holding {@code address}, or {@link #NONE}. */
+    private int allocSlotHolding(long address) {
+        if (allocTop == null) {
+            return NONE;
+        }
+        int mask = allocTop.length - 1;
+        int slot = allocSlotOf(address, mask);
+        while (allocTop[slot] != NONE) {
+            if (allocKeys[slot] == address) {
+                return slot;
+            }
+            slot = (slot + 1) & mask;
         }
         return NONE;
     }
 
-    /** Removes entry {@code entry} of {@code bucket}. With {@link #findInBucket}, models {@code get_and_remove_from_alloc_table}. */
-    private void removeFromBucketAt(int bucket, int entry) {
-        int length = bucketLength[bucket];
-        if (entry < length - 1) { // usually the last entry: no System.arraycopy stub call for nothing
-            System.arraycopy(bucketAddress[bucket], entry + 1, bucketAddress[bucket], entry, length - entry - 1);
-            System.arraycopy(bucketBlock[bucket], entry + 1, bucketBlock[bucket], entry, length - entry - 1);
+    /**
+     * Removes the most recently inserted entry for {@code address} (the C++ searches the address's
+     * bucket from the back) and returns its block, or {@link #NONE}. Models
+     * {@code get_and_remove_from_alloc_table}.
+     */
+    private int removeFromAllocTable(long address) {
+        int slot = allocSlotHolding(address);
+        if (slot == NONE) {
+            return NONE;
         }
-        bucketLength[bucket] = length - 1;
+        int block = entryBlock[allocTop[slot]];
+        removeTopEntry(slot);
+        return block;
+    }
+
+    /**
+     * Removes the most recent entry of map slot {@code slot} (found by {@link #allocSlotHolding}); with that
+     * lookup, models {@code get_and_remove_from_alloc_table}. Split from the lookup so that
+     * {@link #deallocateCheckingLinks} can check the links between the two, before anything changes.
+     */
+    private void removeTopEntry(int slot) {
+        int entry = allocTop[slot];
+        int below = entryBelow[entry];
+        entryBelow[entry] = freeEntries;
+        freeEntries = entry;
+        if (below != NONE) {
+            allocTop[slot] = below;
+            return;
+        }
+        // Last entry of the address: delete the slot, shifting back later entries of its probe run.
+        int mask = allocTop.length - 1;
+        int hole = slot;
+        int next = (hole + 1) & mask;
+        while (allocTop[next] != NONE) {
+            int home = allocSlotOf(allocKeys[next], mask);
+            // Move the entry at next into the hole unless its home lies cyclically in (hole, next].
+            if (((next - home) & mask) >= ((next - hole) & mask)) {
+                allocKeys[hole] = allocKeys[next];
+                allocTop[hole] = allocTop[next];
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+        allocTop[hole] = NONE;
+        allocMapSize--;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // class lists held as trees
+    // ------------------------------------------------------------------------------------------
+    //
+    // While the lists are trusted, a long class list is a treap whose in-order sequence is the array the
+    // C++ would hold: nodes are metablocks, ordered by position (addresses ascending, equal addresses in
+    // insertion order), heap-ordered by a hash of the metablock index, each node carrying the largest block
+    // size of its subtree. Insert and remove are expected O(log n) (the hash is fixed, so the shape is a
+    // function of the metablock indices and the operations: deterministic, not adversarially balanced), and
+    // the first (last) block of at least a size is found by one descent guided by the subtree maxima.
+
+    /** The blocks of class {@code c} in list order: the array itself, or a fresh copy of a tree's order. */
+    private int[] classList(int c) {
+        if (!classIsTree[c]) {
+            return freeByClass[c];
+        }
+        int[] list = new int[freeByClassLength[c]];
+        int n = 0;
+        for (int node = treeLeftmost(classRoot[c]); node != NONE; node = treeSuccessor(node)) {
+            list[n++] = node;
+        }
+        return list;
+    }
+
+    /** Marks the lists untrusted for good (until init), turning every tree back into its array first. */
+    private void distrustFreeLists() {
+        for (int c = 0; c < sizeClassCount; c++) {
+            if (classIsTree[c]) {
+                treeToArray(c);
+            }
+        }
+        freeListsTrusted = false;
+    }
+
+    /** Turns the (sorted, trusted) array of class {@code c} into a tree with the same order. */
+    private void arrayToTree(int c) {
+        if (treeLeft == null || treeLeft.length < blockAddress.length) {
+            growTreeArrays();
+        }
+        int[] list = freeByClass[c];
+        int root = NONE;
+        for (int j = 0; j < freeByClassLength[c]; j++) {
+            int node = list[j];
+            treeLeft[node] = NONE;
+            treeRight[node] = NONE;
+            treeClass[node] = c;
+            treePull(node);
+            root = treeMerge(root, node);
+        }
+        treeParent[root] = NONE;
+        classRoot[c] = root;
+        classIsTree[c] = true;
+    }
+
+    /** Turns the tree of class {@code c} back into an array with the same order. */
+    private void treeToArray(int c) {
+        int length = freeByClassLength[c];
+        if (freeByClass[c].length < length) {
+            freeByClass[c] = new int[Math.max(INITIAL_BLOCK_CAPACITY, Integer.highestOneBit(length) * 2)];
+        }
+        int[] list = freeByClass[c];
+        int n = 0;
+        for (int node = treeLeftmost(classRoot[c]); node != NONE; node = treeSuccessor(node)) {
+            list[n++] = node;
+        }
+        for (int j = 0; j < n; j++) {
+            treeClass[list[j]] = NONE;
+        }
+        classRoot[c] = NONE;
+        classIsTree[c] = false;
+    }
+
+    /** Sizes the per-metablock tree arrays to the metablock table. */
+    private void growTreeArrays() {
+        int capacity = blockAddress.length;
+        int old = treeLeft == null ? 0 : treeLeft.length;
+        treeLeft = treeLeft == null ? new int[capacity] : Arrays.copyOf(treeLeft, capacity);
+        treeRight = treeRight == null ? new int[capacity] : Arrays.copyOf(treeRight, capacity);
+        treeParent = treeParent == null ? new int[capacity] : Arrays.copyOf(treeParent, capacity);
+        treeMaxSize = treeMaxSize == null ? new long[capacity] : Arrays.copyOf(treeMaxSize, capacity);
+        treeClass = treeClass == null ? new int[capacity] : Arrays.copyOf(treeClass, capacity);
+        Arrays.fill(treeClass, old, capacity, NONE);
+    }
+
+    /**
+     * Lists {@code block} in tree class {@code c} where {@link #insertIntoSizeClass} would put it in the
+     * array: after every equal address while the list is short (the linear search), before them once
+     * it is long (the lower bound).
+     */
+    private void insertIntoTree(int c, int block) {
+        long address = blockAddress[block];
+        long size = blockSize[block];
+        boolean afterEqual = freeByClassLength[c] < LINEAR_INSERT_LIMIT;
+        int priority = treePriority(block);
+        // Walk down to where the block belongs by priority, raising the maxima on the way; the subtree
+        // found there (expected O(1) nodes) is split around it.
+        int parent = NONE;
+        boolean asLeft = false;
+        int node = classRoot[c];
+        while (node != NONE && treePriority(node) > priority) {
+            if (Long.compareUnsigned(size, treeMaxSize[node]) > 0) {
+                treeMaxSize[node] = size;
+            }
+            int comparison = Long.compareUnsigned(blockAddress[node], address);
+            parent = node;
+            asLeft = !(comparison < 0 || (afterEqual && comparison == 0));
+            node = asLeft ? treeLeft[node] : treeRight[node];
+        }
+        treeSplit(node, address, afterEqual);
+        treeLeft[block] = splitBelow;
+        treeRight[block] = splitAbove;
+        treePull(block);
+        treeParent[block] = parent;
+        if (parent == NONE) {
+            classRoot[c] = block;
+        } else if (asLeft) {
+            treeLeft[parent] = block;
+        } else {
+            treeRight[parent] = block;
+        }
+        treeClass[block] = c;
+        freeByClassLength[c]++;
+    }
+
+    /** Takes node {@code block} out of tree class {@code c}; a short tree goes back to an array. */
+    private void removeFromTree(int c, int block) {
+        int parent = treeParent[block];
+        int merged = treeMerge(treeLeft[block], treeRight[block]);
+        if (parent == NONE) {
+            classRoot[c] = merged;
+            if (merged != NONE) {
+                treeParent[merged] = NONE;
+            }
+        } else {
+            if (treeLeft[parent] == block) {
+                treeLeft[parent] = merged;
+            } else {
+                treeRight[parent] = merged;
+            }
+            // The parent relinks the merged subtree; above the first unchanged maximum nothing changes.
+            for (int node = parent; node != NONE; node = treeParent[node]) {
+                long before = treeMaxSize[node];
+                treePull(node);
+                if (treeMaxSize[node] == before) {
+                    break;
+                }
+            }
+        }
+        treeClass[block] = NONE;
+        int length = --freeByClassLength[c];
+        if (length == 0) {
+            nonEmptyClasses &= ~(1L << c);
+        }
+        if (length < treeBelow) {
+            treeToArray(c);
+        }
+    }
+
+    // Results of treeSplit.
+    private int splitBelow;
+    private int splitAbove;
+
+    /**
+     * Splits the tree at {@code root} into the nodes before an insert at {@code address} ({@link #splitBelow}:
+     * the lower addresses, and the equal ones too when {@code afterEqual}) and the rest ({@link #splitAbove}).
+     * The two roots' parent links are left stale.
+     */
+    private void treeSplit(int root, long address, boolean afterEqual) {
+        if (root == NONE) {
+            splitBelow = NONE;
+            splitAbove = NONE;
+            return;
+        }
+        int comparison = Long.compareUnsigned(blockAddress[root], address);
+        if (comparison < 0 || (afterEqual && comparison == 0)) {
+            treeSplit(treeRight[root], address, afterEqual);
+            treeRight[root] = splitBelow;
+            treePull(root);
+            splitBelow = root;
+        } else {
+            treeSplit(treeLeft[root], address, afterEqual);
+            treeLeft[root] = splitAbove;
+            treePull(root);
+            splitAbove = root;
+        }
+    }
+
+    /** Joins two trees, every node of {@code low} before every node of {@code high}; the root's parent link is stale. */
+    private int treeMerge(int low, int high) {
+        if (low == NONE) {
+            return high;
+        }
+        if (high == NONE) {
+            return low;
+        }
+        if (treePriority(low) > treePriority(high)) {
+            treeRight[low] = treeMerge(treeRight[low], high);
+            treePull(low);
+            return low;
+        }
+        treeLeft[high] = treeMerge(low, treeLeft[high]);
+        treePull(high);
+        return high;
+    }
+
+    /** Heap priority of a node: a fixed hash of its metablock index. */
+    private static int treePriority(int node) {
+        int h = node * 0x9E3779B9;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        return h ^ (h >>> 13);
+    }
+
+    /** Recomputes a node's subtree maximum from its children and points them back at it. */
+    private void treePull(int node) {
+        long max = blockSize[node];
+        int left = treeLeft[node];
+        int right = treeRight[node];
+        if (left != NONE) {
+            treeParent[left] = node;
+            if (Long.compareUnsigned(treeMaxSize[left], max) > 0) {
+                max = treeMaxSize[left];
+            }
+        }
+        if (right != NONE) {
+            treeParent[right] = node;
+            if (Long.compareUnsigned(treeMaxSize[right], max) > 0) {
+                max = treeMaxSize[right];
+            }
+        }
+        treeMaxSize[node] = max;
+    }
+
+    /** The first node in list order whose block holds at least {@code request} bytes, or {@link #NONE}. */
+    private int treeFirstFit(int root, long request) {
+        if (root == NONE || Long.compareUnsigned(treeMaxSize[root], request) < 0) {
+            return NONE;
+        }
+        int node = root;
+        while (true) {
+            int left = treeLeft[node];
+            if (left != NONE && Long.compareUnsigned(treeMaxSize[left], request) >= 0) {
+                node = left;
+            } else if (Long.compareUnsigned(blockSize[node], request) >= 0) {
+                return node;
+            } else {
+                node = treeRight[node];
+            }
+        }
+    }
+
+    /** The last node in list order whose block holds at least {@code request} bytes, or {@link #NONE}. */
+    private int treeLastFit(int root, long request) {
+        if (root == NONE || Long.compareUnsigned(treeMaxSize[root], request) < 0) {
+            return NONE;
+        }
+        int node = root;
+        while (true) {
+            int right = treeRight[node];
+            if (right != NONE && Long.compareUnsigned(treeMaxSize[right], request) >= 0) {
+                node = right;
+            } else if (Long.compareUnsigned(blockSize[node], request) >= 0) {
+                return node;
+            } else {
+                node = treeLeft[node];
+            }
+        }
+    }
+
+    private int treeLeftmost(int node) {
+        if (node == NONE) {
+            return NONE;
+        }
+        while (treeLeft[node] != NONE) {
+            node = treeLeft[node];
+        }
+        return node;
+    }
+
+    private int treeSuccessor(int node) {
+        if (treeRight[node] != NONE) {
+            return treeLeftmost(treeRight[node]);
+        }
+        int child = node;
+        int parent = treeParent[node];
+        while (parent != NONE && treeRight[parent] == child) {
+            child = parent;
+            parent = treeParent[parent];
+        }
+        return parent;
     }
 
     /**

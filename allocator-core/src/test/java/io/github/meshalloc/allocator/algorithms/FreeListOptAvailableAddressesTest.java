@@ -8,10 +8,12 @@ import io.github.meshalloc.allocator.TtFatalException;
 import io.github.meshalloc.allocator.algorithms.FreeListOpt.MetaBlock;
 import io.github.meshalloc.allocator.algorithms.FreeListOpt.SearchPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,11 +25,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same order on random states, sound and corrupted, in both result forms (units of the alignment,
  * and bytes when the arena has more than 2^32 units or a shrink moved blocks off the alignment). Where
  * that loop reached a range whose end lies below its start (it threw from {@link AddressRange}), the
- * query throws {@link CorruptedFreeListException} naming that block.
+ * query throws {@link CorruptedFreeListException} naming that block. Each arena runs twice: with the
+ * default thresholds, and with every trusted class list held as a tree (the query then reads the tree
+ * classes in list order); with trees every query and every call's outcome must also equal those of a
+ * twin with the default thresholds (no tree at these sizes).
  */
 class FreeListOptAvailableAddressesTest {
 
     static Stream<Arguments> arenas() {
+        return Stream.of(false, true).flatMap(trees -> arenaArguments().map(a -> {
+            Object[] withTrees = Arrays.copyOf(a.get(), a.get().length + 1);
+            withTrees[withTrees.length - 1] = trees;
+            return Arguments.of(withTrees);
+        }));
+    }
+
+    private static Stream<Arguments> arenaArguments() {
         return Stream.of(
                 Arguments.of(12L << 30, 0L, 64L, 64L, false),   // the harness arena: compact form
                 Arguments.of(12L << 30, 0L, 64L, 64L, true),    // odd shrinks: byte form after them
@@ -37,50 +50,104 @@ class FreeListOptAvailableAddressesTest {
                 Arguments.of(200L * 1024, 1024L, 1L, 1L, true));
     }
 
-    @ParameterizedTest(name = "size {0}, offset {1}, min {2}, alignment {3}, odd shrinks {4}")
+    @ParameterizedTest(name = "size {0}, offset {1}, min {2}, alignment {3}, odd shrinks {4}, trees {5}")
     @MethodSource("arenas")
-    void sameRangesAsTheLiteralLoop(long maxSize, long offset, long minimum, long alignment, boolean oddShrinks) {
+    void sameRangesAsTheLiteralLoop(long maxSize, long offset, long minimum, long alignment, boolean oddShrinks,
+                                    boolean trees) {
         int corrupted = 0;
         int compared = 0;
+        int withTreeClasses = 0;
         for (int seed = 0; seed < 40; seed++) {
             SplittableRandom random = new SplittableRandom(seed * 7919L + maxSize);
-            FreeListOpt allocator = new FreeListOpt(maxSize, offset, minimum, alignment,
-                    seed % 2 == 0 ? SearchPolicy.FIRST : SearchPolicy.BEST);
+            SearchPolicy policy = seed % 2 == 0 ? SearchPolicy.FIRST : SearchPolicy.BEST;
+            FreeListOpt allocator = new FreeListOpt(maxSize, offset, minimum, alignment, policy);
+            List<FreeListOpt> allocators = new ArrayList<>(List.of(allocator));
+            if (trees) {
+                allocator.setTreeThresholdForTesting(0);
+                allocators.add(new FreeListOpt(maxSize, offset, minimum, alignment, policy));
+            }
             List<Long> live = new ArrayList<>();
             long typical = Math.min(maxSize / 64, 64 * 1024);
             for (int step = 0; step < 300; step++) {
                 int op = random.nextInt(20);
-                try {
+                if (op < 17) {
+                    List<String> outcomes = new ArrayList<>();
                     if (op < 8) {
-                        allocator.allocate(random.nextLong(typical) + 1, random.nextInt(3) != 0, 0).ifPresent(live::add);
+                        long size = random.nextLong(typical) + 1;
+                        boolean bottomUp = random.nextInt(3) != 0;
+                        for (FreeListOpt a : allocators) {
+                            outcomes.add(outcome(() -> a.allocate(size, bottomUp, 0).toString()));
+                        }
                     } else if (op < 9) {
                         long at = offset + (random.nextLong(maxSize) & -alignment);
-                        allocator.allocateAtAddress(at, random.nextLong(typical) + 1).ifPresent(live::add);
+                        long size = random.nextLong(typical) + 1;
+                        for (FreeListOpt a : allocators) {
+                            outcomes.add(outcome(() -> a.allocateAtAddress(at, size).toString()));
+                        }
                     } else if (op < 15) {
-                        if (!live.isEmpty()) {
-                            long address = live.remove(random.nextInt(live.size()));
-                            allocator.deallocate(address);
+                        if (live.isEmpty()) {
+                            continue;
+                        }
+                        long address = live.remove(random.nextInt(live.size()));
+                        for (FreeListOpt a : allocators) {
+                            outcomes.add(outcome(() -> {
+                                a.deallocate(address);
+                                return "freed";
+                            }));
                         }
                     } else if (op < 16) {
                         long shrink = oddShrinks && random.nextBoolean() ? random.nextLong(typical) + 1
                                 : (random.nextLong(typical) + 1) * alignment % Math.max(1, maxSize / 2);
-                        allocator.shrinkSize(shrink, true);
-                    } else if (op < 17) {
-                        allocator.resetSize();
+                        for (FreeListOpt a : allocators) {
+                            outcomes.add(outcome(() -> {
+                                a.shrinkSize(shrink, true);
+                                return "shrunk";
+                            }));
+                        }
                     } else {
-                        for (long request : new long[] {0, 1, alignment, 1024, 4096, random.nextLong(typical * 4)}) {
-                            compared++;
-                            corrupted += compare(allocator, request) ? 0 : 1;
+                        for (FreeListOpt a : allocators) {
+                            outcomes.add(outcome(() -> {
+                                a.resetSize();
+                                return "reset";
+                            }));
                         }
                     }
-                } catch (TtFatalException | CorruptedFreeListException e) {
-                    // a refused shrink or reset, or a deallocate on cyclic links
+                    assertEquals(1, outcomes.stream().distinct().count(), "step " + step + ": " + outcomes);
+                    String result = outcomes.get(0);
+                    if (result.startsWith("OptionalLong[")) {
+                        live.add(Long.parseLong(result.substring("OptionalLong[".length(), result.length() - 1)));
+                    }
+                } else {
+                    withTreeClasses += allocator.treeClassCountForTesting() > 0 ? 1 : 0;
+                    for (long request : new long[] {0, 1, alignment, 1024, 4096, random.nextLong(typical * 4)}) {
+                        compared++;
+                        corrupted += compare(allocator, request) ? 0 : 1;
+                        if (trees) {
+                            assertEquals(outcome(() -> allocator.availableAddresses(request).toString()),
+                                    outcome(() -> allocators.get(1).availableAddresses(request).toString()));
+                        }
+                    }
                 }
             }
         }
         assertTrue(compared > 1000, "only " + compared + " queries compared");
         if (oddShrinks) {
             assertTrue(corrupted > 0, "no query met a wrapped range");
+        }
+        if (trees) {
+            assertTrue(withTreeClasses > 100, "only " + withTreeClasses + " queries met tree classes");
+        }
+    }
+
+    /**
+     * The result of one call as text, or the name of the exception it threw: a refused shrink or reset
+     * ({@link TtFatalException}) or a corrupted table ({@link CorruptedFreeListException}), with its message.
+     */
+    private static String outcome(Supplier<String> call) {
+        try {
+            return call.get();
+        } catch (TtFatalException | CorruptedFreeListException e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
     }
 

@@ -74,6 +74,25 @@ class FreeListOptShortcutsTest {
                                                       int expectedLines, String expectedSha256)
             throws NoSuchAlgorithmException {
         FreeListOpt allocator = new FreeListOpt(arena[0], arena[1], arena[2], arena[3], SearchPolicy.BEST);
+        assertPinnedTranscript(allocator, seed, arena, corruptionBiased, expectedLines, expectedSha256);
+    }
+
+    /** The pinned runs again with every trusted class list held as a tree, up to the point the lists are distrusted. */
+    @ParameterizedTest(name = "seed {0}, BEST, corruption-biased {2}, trees")
+    @MethodSource("pinnedRuns")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void corruptedListsGiveWhatTheLiteralSearchesGaveWithTrees(int seed, long[] arena, boolean corruptionBiased,
+                                                               int expectedLines, String expectedSha256)
+            throws NoSuchAlgorithmException {
+        FreeListOpt allocator = new FreeListOpt(arena[0], arena[1], arena[2], arena[3], SearchPolicy.BEST);
+        allocator.setTreeThresholdForTesting(0);
+        assertTrue(allocator.treeClassCountForTesting() > 0);
+        assertPinnedTranscript(allocator, seed, arena, corruptionBiased, expectedLines, expectedSha256);
+    }
+
+    private static void assertPinnedTranscript(FreeListOpt allocator, int seed, long[] arena, boolean corruptionBiased,
+                                               int expectedLines, String expectedSha256)
+            throws NoSuchAlgorithmException {
         boolean[] untrusted = {false};
         List<String> transcript = transcript(allocator, arena, seed, corruptionBiased,
                 () -> untrusted[0] |= !allocator.freeListsTrustedForTesting());
@@ -107,14 +126,18 @@ class FreeListOptShortcutsTest {
         FreeListOpt literal = new FreeListOpt(arena[0], arena[1], arena[2], arena[3], policy);
         literal.disableShortcutsForTesting();
         FreeListOpt fast = new FreeListOpt(arena[0], arena[1], arena[2], arena[3], policy);
+        // Every trusted class list a tree: the tree search, insert, remove and the way back to arrays.
+        FreeListOpt trees = new FreeListOpt(arena[0], arena[1], arena[2], arena[3], policy);
+        trees.setTreeThresholdForTesting(0);
 
         List<String> expected = transcript(literal, arena, seed, corruptionBiased, () -> { });
-        List<String> actual = transcript(fast, arena, seed, corruptionBiased, () -> { });
-
-        for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
-            assertEquals(expected.get(i), actual.get(i), "step " + i + " of " + Arrays.toString(arena));
+        for (FreeListOpt allocator : List.of(fast, trees)) {
+            List<String> actual = transcript(allocator, arena, seed, corruptionBiased, () -> { });
+            for (int i = 0; i < Math.min(expected.size(), actual.size()); i++) {
+                assertEquals(expected.get(i), actual.get(i), "step " + i + " of " + Arrays.toString(arena));
+            }
+            assertEquals(expected.size(), actual.size());
         }
-        assertEquals(expected.size(), actual.size());
     }
 
     /**

@@ -758,8 +758,9 @@ class FreeListOptTest {
     }
 
     /**
-     * Relative addresses that are multiples of 2 MiB all hash to bucket 0 ((a ^ (a >> 12) * 3) mod 512), so
-     * ten of them fill the bucket's first storage and the eleventh grows it; freeing the oldest shifts the rest.
+     * Relative addresses that are multiples of 2 MiB all hash to bucket 0 ((a ^ (a >> 12) * 3) mod 512) in the
+     * C++ table. The model's table is an address-indexed map instead: ten addresses outgrow its first 16 slots
+     * (kept at most half full), and freeing the oldest deletes a slot from the middle of the probe runs.
      */
     @Test
     void manyAllocationsInOneHashBucketStayFindable() {
@@ -784,6 +785,53 @@ class FreeListOptTest {
         }
         assertEquals(0, list.getStatistics().totalAllocatedBytes());
         assertEquals(1, list.getMetaBlockTable().size());
+    }
+
+    /**
+     * clear() empties the allocated-block table on each of its paths: a map that still holds addresses is
+     * swept, a map emptied by deallocations is left as it is, and a map past 2^16 slots is dropped. Each
+     * time, no old address is known afterwards and the same addresses are handed out and freed again.
+     */
+    @Test
+    void clearForgetsAddressesWhetherTheTableIsSweptKeptOrDropped() {
+        FreeListOpt list = new FreeListOpt(64 * MIB, 0, 32, 32, SearchPolicy.FIRST);
+        for (int blocks : new int[] {100, 40_000, 100}) {
+            for (boolean freeFirst : new boolean[] {false, true}) {
+                List<Long> addresses = new ArrayList<>();
+                for (int i = 0; i < blocks; i++) {
+                    addresses.add(list.allocate(1024, true, 0).getAsLong());
+                }
+                assertEquals(1024L * (blocks - 1), addresses.get(blocks - 1));
+                if (freeFirst) {
+                    for (int i = 0; i < blocks; i += 2) {
+                        list.deallocate(addresses.get(i));
+                        assertEquals(OptionalLong.empty(), list.getAllocationSize(addresses.get(i)));
+                    }
+                    for (int i = 1; i < blocks; i += 2) {
+                        assertEquals(OptionalLong.of(1024), list.getAllocationSize(addresses.get(i)));
+                        list.deallocate(addresses.get(i));
+                    }
+                    assertEquals(0, list.getStatistics().totalAllocatedBytes());
+                }
+                list.clear();
+                for (long address : List.of(addresses.get(0), addresses.get(blocks / 2), addresses.get(blocks - 1))) {
+                    assertEquals(OptionalLong.empty(), list.getAllocationSize(address), "after clear: " + address);
+                    list.deallocate(address); // unknown now: a silent no-op
+                }
+                assertEquals(List.of(new MemoryBlock(0, 64 * MIB, false)), list.getMemoryBlockTable());
+            }
+        }
+        // After the dropped table is rebuilt small, two entries at one address still come back last in first out.
+        FreeListOpt zero = new FreeListOpt(64 * MIB, 0, 0, 32, SearchPolicy.FIRST);
+        for (int i = 0; i < 40_000; i++) {
+            zero.allocate(1024, true, 0);
+        }
+        zero.clear();
+        assertEquals(OptionalLong.of(0), zero.allocate(0, true, 0));
+        assertEquals(OptionalLong.of(0), zero.allocate(64, true, 0));
+        assertEquals(OptionalLong.of(64), zero.getAllocationSize(0));
+        zero.deallocate(0);
+        assertEquals(OptionalLong.of(0), zero.getAllocationSize(0));
     }
 
     /**
