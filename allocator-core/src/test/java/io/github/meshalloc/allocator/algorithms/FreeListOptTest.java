@@ -835,8 +835,9 @@ class FreeListOptTest {
     }
 
     /**
-     * 64 free 1 KiB blocks fill the first storage of size class 0, and freeing their neighbours retires more
-     * than 64 metablock slots: both tables grow and the class list loses its first entry while full.
+     * 64 free 1 KiB blocks fill size class 0's storage exactly (it starts at 8 entries and doubles to 64), and
+     * freeing their neighbours retires more than 64 metablock slots: both tables grow and the class list loses
+     * its first entry while full.
      */
     @Test
     void fullClassListsAndManyRetiredSlotsKeepTheAllocatorConsistent() {
