@@ -188,4 +188,25 @@ class BalanceExplorerTest {
         assertEquals("no unknown FREE broken after step 3: FREE for unknown buffer 32",
                 new Violation(Invariant.NO_UNKNOWN_FREE, 3, "FREE for unknown buffer 32").toString());
     }
+
+    @Test
+    void theShrinkerSpendsAtMostItsReplayBudgetAndReportsEveryTwentyFifthReplay() {
+        List<Progress> seen = new ArrayList<>();
+        Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL, seen::add));
+        int replays = c.shrinkReplays();
+        assertTrue(replays > 25 && replays < SMALL.maxShrinkReplays(), "replays: " + replays);
+        List<Integer> expected = new ArrayList<>();
+        for (int r = 0; r <= replays; r += 25) {
+            expected.add(r);
+        }
+        assertEquals(expected, seen.stream().filter(p -> p.phase() == Progress.Phase.SHRINKING)
+                .map(Progress::shrinkReplays).toList());
+        assertEquals(replays, seen.get(seen.size() - 1).shrinkReplays());
+        // A budget smaller than the shrink needs is spent exactly, never overrun.
+        Verdict.Counterexample tight = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(5)));
+        assertEquals(5, tight.shrinkReplays());
+        assertEquals(c.foundAtTry(), tight.foundAtTry());
+    }
 }
