@@ -209,4 +209,35 @@ class BalanceExplorerTest {
         assertEquals(5, tight.shrinkReplays());
         assertEquals(c.foundAtTry(), tight.foundAtTry());
     }
+
+    @Test
+    void everyBudgetBelowWhatTheShrinkNeedsIsSpentExactly() {
+        int needed = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL)).shrinkReplays();
+        for (int budget = 1; budget < Math.min(needed, 60); budget++) {
+            Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                    BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(budget)));
+            assertEquals(budget, c.shrinkReplays(), "budget " + budget);
+        }
+    }
+
+    @Test
+    void noOperationOfAShrunkCounterexampleHasASimplerFormThatStillBreaksTheInvariant() {
+        for (RuleSet rules : List.of(RuleSet.SEED_002_BEFORE, RuleSet.SEED_003_FIRST_ATTEMPT, RuleSet.SEED_004)) {
+            Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                    BalanceExplorer.check(rules, SMALL));
+            assertTrue(c.shrinkReplays() < SMALL.maxShrinkReplays(), rules.name());
+            List<Op> ops = c.ops();
+            for (int i = 0; i < ops.size(); i++) {
+                for (Op simpler : ops.get(i).simpler(SMALL.catalog())) {
+                    List<Op> candidate = new ArrayList<>(ops);
+                    candidate.set(i, simpler);
+                    BalanceExplorer.Replay r = BalanceExplorer.replay(rules, SMALL.catalog(), candidate);
+                    assertFalse(r.violation().isPresent() && r.violation().get().invariant() == c.violation().invariant()
+                                    && r.ops().size() <= ops.size(),
+                            rules.name() + ": step " + (i + 1) + " could be " + simpler + " in " + ops);
+                }
+            }
+        }
+    }
 }
