@@ -214,6 +214,11 @@ class BalanceExplorerTest {
     void everyBudgetBelowWhatTheShrinkNeedsIsSpentExactly() {
         int needed = assertInstanceOf(Verdict.Counterexample.class,
                 BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL)).shrinkReplays();
+        // Budget 0: no replay at all; the counterexample is the failing try itself, renamed.
+        Verdict.Counterexample none = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(0)));
+        assertEquals(0, none.shrinkReplays());
+        assertEquals(none.originalLength(), none.ops().size());
         for (int budget = 1; budget < Math.min(needed, 60); budget++) {
             Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
                     BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(budget)));
