@@ -245,4 +245,31 @@ class BalanceExplorerTest {
             }
         }
     }
+
+    @Test
+    void everyShrunkCounterexampleNamesItsHandlesInOrderOfAppearance() {
+        for (RuleSet rules : List.of(RuleSet.SEED_000, RuleSet.SEED_001_BEFORE, RuleSet.SEED_002_BEFORE,
+                RuleSet.SEED_003_FIRST_ATTEMPT, RuleSet.SEED_004)) {
+            for (long seed = 1; seed <= 4; seed++) {
+                Verdict v = BalanceExplorer.check(rules, SMALL.withSeed(seed));
+                if (!(v instanceof Verdict.Counterexample c)) {
+                    continue;
+                }
+                List<String> names = new ArrayList<>();
+                for (Op op : c.ops()) {
+                    for (String n : op.names()) {
+                        if (!names.contains(n)) {
+                            names.add(n);
+                        }
+                    }
+                }
+                for (String prefix : List.of("p", "m", "t", "v", "a", "b", "d")) {
+                    List<String> withPrefix = names.stream().filter(n -> n.matches(prefix + "\\d+")).toList();
+                    for (int i = 0; i < withPrefix.size(); i++) {
+                        assertEquals(prefix + i, withPrefix.get(i), rules.name() + " seed " + seed + ": " + names);
+                    }
+                }
+            }
+        }
+    }
 }
