@@ -188,4 +188,88 @@ class BalanceExplorerTest {
         assertEquals("no unknown FREE broken after step 3: FREE for unknown buffer 32",
                 new Violation(Invariant.NO_UNKNOWN_FREE, 3, "FREE for unknown buffer 32").toString());
     }
+
+    @Test
+    void theShrinkerSpendsAtMostItsReplayBudgetAndReportsEveryTwentyFifthReplay() {
+        List<Progress> seen = new ArrayList<>();
+        Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL, seen::add));
+        int replays = c.shrinkReplays();
+        assertTrue(replays > 25 && replays < SMALL.maxShrinkReplays(), "replays: " + replays);
+        List<Integer> expected = new ArrayList<>();
+        for (int r = 0; r <= replays; r += 25) {
+            expected.add(r);
+        }
+        assertEquals(expected, seen.stream().filter(p -> p.phase() == Progress.Phase.SHRINKING)
+                .map(Progress::shrinkReplays).toList());
+        assertEquals(replays, seen.get(seen.size() - 1).shrinkReplays());
+        // A budget smaller than the shrink needs is spent exactly, never overrun.
+        Verdict.Counterexample tight = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(5)));
+        assertEquals(5, tight.shrinkReplays());
+        assertEquals(c.foundAtTry(), tight.foundAtTry());
+    }
+
+    @Test
+    void everyBudgetBelowWhatTheShrinkNeedsIsSpentExactly() {
+        int needed = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL)).shrinkReplays();
+        // Budget 0: no replay at all; the counterexample is the failing try itself, renamed.
+        Verdict.Counterexample none = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(0)));
+        assertEquals(0, none.shrinkReplays());
+        assertEquals(none.originalLength(), none.ops().size());
+        for (int budget = 1; budget < Math.min(needed, 60); budget++) {
+            Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                    BalanceExplorer.check(RuleSet.SEED_002_BEFORE, SMALL.withMaxShrinkReplays(budget)));
+            assertEquals(budget, c.shrinkReplays(), "budget " + budget);
+        }
+    }
+
+    @Test
+    void noOperationOfAShrunkCounterexampleHasASimplerFormThatStillBreaksTheInvariant() {
+        for (RuleSet rules : List.of(RuleSet.SEED_002_BEFORE, RuleSet.SEED_003_FIRST_ATTEMPT, RuleSet.SEED_004)) {
+            Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                    BalanceExplorer.check(rules, SMALL));
+            assertTrue(c.shrinkReplays() < SMALL.maxShrinkReplays(), rules.name());
+            List<Op> ops = c.ops();
+            for (int i = 0; i < ops.size(); i++) {
+                for (Op simpler : ops.get(i).simpler(SMALL.catalog())) {
+                    List<Op> candidate = new ArrayList<>(ops);
+                    candidate.set(i, simpler);
+                    BalanceExplorer.Replay r = BalanceExplorer.replay(rules, SMALL.catalog(), candidate);
+                    assertFalse(r.violation().isPresent() && r.violation().get().invariant() == c.violation().invariant()
+                                    && r.ops().size() <= ops.size(),
+                            rules.name() + ": step " + (i + 1) + " could be " + simpler + " in " + ops);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyShrunkCounterexampleNamesItsHandlesInOrderOfAppearance() {
+        for (RuleSet rules : List.of(RuleSet.SEED_000, RuleSet.SEED_001_BEFORE, RuleSet.SEED_002_BEFORE,
+                RuleSet.SEED_003_FIRST_ATTEMPT, RuleSet.SEED_004)) {
+            for (long seed = 1; seed <= 4; seed++) {
+                Verdict v = BalanceExplorer.check(rules, SMALL.withSeed(seed));
+                if (!(v instanceof Verdict.Counterexample c)) {
+                    continue;
+                }
+                List<String> names = new ArrayList<>();
+                for (Op op : c.ops()) {
+                    for (String n : op.names()) {
+                        if (!names.contains(n)) {
+                            names.add(n);
+                        }
+                    }
+                }
+                for (String prefix : List.of("p", "m", "t", "v", "a", "b", "d")) {
+                    List<String> withPrefix = names.stream().filter(n -> n.matches(prefix + "\\d+")).toList();
+                    for (int i = 0; i < withPrefix.size(); i++) {
+                        assertEquals(prefix + i, withPrefix.get(i), rules.name() + " seed " + seed + ": " + names);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -240,4 +240,29 @@ class InvariantCheckerTest {
         assertEquals(Invariant.NO_UNKNOWN_FREE, v.orElseThrow().invariant());
         assertEquals("FREE for never-tracked (device 0, buffer 32)", v.get().detail());
     }
+
+    @Test
+    void eachDuplicateAllocIsReportedAtTheStepThatSentIt() {
+        List<Optional<Violation>> steps = run(RuleSet.SEED_004, open(ONE_BY_TWO), tensor("t0"), tensor("t1"));
+        assertEquals("duplicate ALLOC for (device 0, buffer 32) on the E1A server, which overwrites the entry and "
+                + "counts its bytes again", steps.get(1).orElseThrow().detail());
+        // t0's duplicate was reported at step 2; step 3 names only t1's.
+        assertEquals("duplicate ALLOC for (device 0, buffer 4128) on the E1A server, which overwrites the entry and "
+                + "counts its bytes again", steps.get(2).orElseThrow().detail());
+    }
+
+    @Test
+    void aRestartBlindsEveryChipsKeyAndE0KeysByBufferIdAlone() {
+        // A key packs the device into the high 32 bits: (device << 32) ^ buffer id; E0 keys by buffer id alone.
+        for (ServerVersion v : List.of(ServerVersion.S4, ServerVersion.E0)) {
+            Session session = Session.start(RuleSet.MESHALLOC_FIX.with(v));
+            InvariantChecker checker = new InvariantChecker(session);
+            checker.afterStep(session.apply(open(ONE_BY_TWO)));
+            checker.afterStep(session.apply(tensor("t0")));
+            assertTrue(checker.blindKeys().isEmpty(), v.name());
+            assertEquals(Optional.empty(), checker.afterStep(session.apply(new Op.RestartServer())), v.name());
+            assertEquals(v == ServerVersion.E0 ? java.util.Set.of(32L) : java.util.Set.of(32L, (1L << 32) | 32),
+                    checker.blindKeys(), v.name());
+        }
+    }
 }

@@ -185,4 +185,41 @@ class ServerLogParserTest {
         assertEquals(LineKind.MALFORMED, m.kind());
         assertEquals(LogStream.STDOUT, m.stream());
     }
+
+    /**
+     * Every grammar ends at the end of the line: a sample with a trailing character is not its event. Per-event
+     * lines are then malformed (strict throws), structural lines {@code Other}; only the two forms whose last field
+     * is free text ({@code Soc detail}, {@code Could not query device}) and unmatched lines absorb it.
+     */
+    @Test
+    void aTrailingCharacterAfterAnyGrammarIsNotThatEvent() {
+        int checked = 0;
+        for (Map.Entry<LogEvent, String> e : LogSamples.all().entrySet()) {
+            LogEvent event = e.getKey();
+            if (event instanceof LogEvent.SocDetail || event instanceof LogEvent.DeviceQueryFailed
+                    || event instanceof LogEvent.Other || event instanceof LogEvent.Constant) {
+                continue;
+            }
+            String bad = e.getValue() + "X";
+            LogEvent got = lenient.parseLine(bad, 4);
+            if (got instanceof LogEvent.Malformed) {
+                LogParseException ex = assertThrows(LogParseException.class, () -> strict.parseLine(bad, 4), bad);
+                assertEquals(4, ex.lineNumber());
+            } else {
+                assertEquals(new LogEvent.Other(bad), got, bad);
+                assertEquals(new LogEvent.Other(bad), strict.parseLine(bad, 4), bad);
+            }
+            checked++;
+        }
+        assertTrue(checked >= 55, "samples checked: " + checked);
+    }
+
+    @Test
+    void aReaderIsNumberedFromOneInStrictErrors() {
+        String text = "🚀 Allocation Server started\n\n✗ [PID 7] Freed buffer 9 (64 bytes\n";
+        LogParseException e = assertThrows(LogParseException.class,
+                () -> strict.parse(new BufferedReader(new StringReader(text))));
+        assertEquals(3, e.lineNumber());
+        assertEquals("✗ [PID 7] Freed buffer 9 (64 bytes", e.line());
+    }
 }
