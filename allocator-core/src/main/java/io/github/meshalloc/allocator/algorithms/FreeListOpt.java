@@ -713,6 +713,27 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         int prev = blockPrev[block];
         int next = blockNext[block];
 
+        block = mergeWithFreeNeighbours(block, prev, next);
+
+        if (Long.compareUnsigned(address, lowestRelative) <= 0) {
+            // Links without a shrink or reset form one chain without cycles: the walk ends.
+            lowestPresent = false;
+            for (int current = blockNext[block]; current != NONE; current = blockNext[current]) {
+                if (blockAllocated[current]) {
+                    lowestRelative = blockAddress[current];
+                    lowestPresent = true;
+                    break;
+                }
+            }
+        }
+        insertIntoSizeClass(block);
+    }
+
+    /**
+     * Merges a block that has just become free with its free neighbours, taking them out of their class lists
+     * and retiring the metablocks merged away; returns the block that now spans them. The caller lists it.
+     */
+    private int mergeWithFreeNeighbours(int block, int prev, int next) {
         if (prev != NONE && !blockAllocated[prev]) {
             removeFromSizeClass(prev);
             blockSize[prev] += blockSize[block];
@@ -733,19 +754,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
             }
             retireMetaBlock(next);
         }
-
-        if (Long.compareUnsigned(address, lowestRelative) <= 0) {
-            // Links without a shrink or reset form one chain without cycles: the walk ends.
-            lowestPresent = false;
-            for (int current = blockNext[block]; current != NONE; current = blockNext[current]) {
-                if (blockAllocated[current]) {
-                    lowestRelative = blockAddress[current];
-                    lowestPresent = true;
-                    break;
-                }
-            }
-        }
-        insertIntoSizeClass(block);
+        return block;
     }
 
     /**
@@ -768,26 +777,7 @@ public final class FreeListOpt implements AllocatorAlgorithm {
         removeTopEntry(slot);
         blockAllocated[block] = false;
 
-        if (prev != NONE && !blockAllocated[prev]) {
-            removeFromSizeClass(prev);
-            blockSize[prev] += blockSize[block];
-            blockNext[prev] = next;
-            if (next != NONE) {
-                blockPrev[next] = prev;
-            }
-            retireMetaBlock(block);
-            block = prev;
-        }
-        if (next != NONE && !blockAllocated[next]) {
-            removeFromSizeClass(next);
-            blockSize[block] += blockSize[next];
-            int nextNext = blockNext[next];
-            blockNext[block] = nextNext;
-            if (nextNext != NONE) {
-                blockPrev[nextNext] = block;
-            }
-            retireMetaBlock(next);
-        }
+        block = mergeWithFreeNeighbours(block, prev, next);
 
         if (recomputeLowest) {
             lowestPresent = lowestBlock != NONE;
