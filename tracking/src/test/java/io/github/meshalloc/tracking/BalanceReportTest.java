@@ -249,4 +249,95 @@ class BalanceReportTest {
         assertFalse(BalanceReport.compare(new Host(io.github.meshalloc.tracking.server.ServerVersion.S4)).render()
                 .contains("unknown FREEs"));
     }
+
+    @Test
+    void aMissingKeyIsListedBeforeAnOverCountedKeyEvenWhenItsKeyComesLater() {
+        // Seed 002 before on S4: the backing buffer and chip 0's copy both ALLOC (device 0, 32) and only the backing
+        // FREEs; the program's CB on chip 1 (key (1, 100416)) is never reported. The over-counted key is met first in
+        // key order, yet kinds come first: MISSING before OVER_COUNTED.
+        Session s = run(RuleSet.SEED_002_BEFORE, open(ONE_BY_TWO), tensor("t0", TensorChoice.DRAM_1_PAGE),
+                new Op.RunProgram("m0", ProgramChoice.CB_ONLY, Optional.of("t0")), new Op.Deallocate("t0", false));
+        List<KeyDiscrepancy> found = s.report().discrepancies();
+        assertEquals(List.of(Kind.MISSING, Kind.OVER_COUNTED), found.stream().map(KeyDiscrepancy::kind).toList());
+        assertEquals(List.of(1, 0), found.stream().map(KeyDiscrepancy::deviceId).toList());
+        assertEquals(List.of(100_416L, 32L), found.stream().map(KeyDiscrepancy::bufferId).toList());
+    }
+
+    @Test
+    void aServerWithoutReferenceCountsIsNeverReportedAsUnderCounting() {
+        // Two allocations at (device 0, 32) (the mesh buffer and a buffer made on the chip itself, reference 9.1);
+        // the E1 server keeps one entry with ref_count 1 for them: only the size can disagree, not the count.
+        Session s = run(RuleSet.SEED_001_BEFORE, open(new MeshShape(1, 1)), tensor("t0", TensorChoice.DRAM_12_PAGES));
+        Buffer direct = Buffer.create(s.mesh("m0").devices().get(0), 2048, 2048, BufferType.DRAM);
+        assertEquals(32, direct.address());
+        BalanceReport report = s.report();
+        assertEquals(2, s.truth().allocations().stream().filter(a -> a.chipId() == 0 && a.address() == 32).count());
+        assertTrue(report.ofKind(Kind.UNDER_COUNTED).isEmpty(), report::render);
+        assertTrue(report.overCounted().isEmpty(), report::render);
+    }
+
+    @Test
+    void anEntryOnADeviceBeyondTheCountersIsComparedWithoutDrift() {
+        // S4 stores an ALLOC for device 8 (no validation) but leaves device_stats_ alone (index out of bounds in the
+        // C++): the entry is a residual key and no device's counters drift.
+        Host s4 = new Host(io.github.meshalloc.tracking.server.ServerVersion.S4);
+        s4.server().accept(io.github.meshalloc.tracking.wire.AllocMessage.alloc(8, 2048, 0, 11, 64, 1));
+        BalanceReport report = BalanceReport.compare(s4);
+        assertEquals(List.of(8), report.residual().stream().map(KeyDiscrepancy::deviceId).toList(), report::render);
+        assertTrue(report.counterDrifts().isEmpty(), report::render);
+    }
+
+    @Test
+    void aRangeFreedUnderALiveBufferIsAFindingButNoLeak() {
+        Session s = run(RuleSet.UPSTREAM, new Op.OpenChip("p0", "d0", 0),
+                new Op.CreateChipBuffer("d0", "b0", io.github.meshalloc.tracking.ops.ChipBufferChoice.DRAM_1_PAGE));
+        s.chip("d0").allocator().clear(); // frees every bank, keeps the Buffer set (reference 7)
+        BalanceReport report = s.report();
+        assertEquals(List.of(FindingKind.BUFFER_WITHOUT_RANGE),
+                report.deviceMemory().stream().map(f -> f.finding().kind()).toList());
+        assertTrue(report.leaks().isEmpty(), report::render);
+        assertFalse(report.isEmpty());
+    }
+
+    @Test
+    void duplicateAllocsAreBalancedOnAReferenceCountingServerWhenEveryOneIsFreed() {
+        // Seed 002 after on S4: the backing buffer and chip 0's copy both ALLOC (0, 32); both FREE on deallocate.
+        Session s = run(RuleSet.SEED_002_AFTER, open(ONE_BY_TWO), tensor("t0", TensorChoice.DRAM_1_PAGE),
+                new Op.Deallocate("t0", false));
+        BalanceReport report = s.report();
+        assertEquals(1, report.duplicateAllocCount());
+        assertTrue(report.isEmpty(), report::render);
+    }
+
+    @Test
+    void aFreshHostIsBalancedOnServersWithoutReferenceCounts() {
+        for (io.github.meshalloc.tracking.server.ServerVersion v : List.of(
+                io.github.meshalloc.tracking.server.ServerVersion.E0,
+                io.github.meshalloc.tracking.server.ServerVersion.E1A)) {
+            BalanceReport report = BalanceReport.compare(new Host(v));
+            assertTrue(report.isEmpty(), report::render);
+            assertEquals("balanced: the " + v + " server's view equals the device's memory", report.render());
+        }
+    }
+
+    @Test
+    void theDuplicateLineIsRenderedOnlyForAServerWithoutReferenceCountsThatSawDuplicates() {
+        // S4 counts the duplicate ALLOC of (0, 32): one over-counted line, no duplicate line, no unknown-FREE line.
+        BalanceReport counted = run(RuleSet.SEED_002_AFTER, open(ONE_BY_TWO), tensor("t0", TensorChoice.DRAM_1_PAGE))
+                .report();
+        assertEquals(1, counted.duplicateAllocCount());
+        assertEquals("  over counted key (device 0, buffer 32): server holds DRAM 2048 B, ref_count 2, owner 1000; "
+                + "device holds buffer #0 in mesh 0 allocator (DRAM, 2048 B, process 1000)\n", counted.render());
+        // E1 without any duplicate: the missing CB only.
+        BalanceReport noDuplicate = run(RuleSet.SEED_001_BEFORE, open(ONE_BY_TWO),
+                new Op.RunProgram("m0", ProgramChoice.CB_ONLY, Optional.empty())).report();
+        assertEquals(0, noDuplicate.duplicateAllocCount());
+        assertEquals("  missing key (device 1, buffer 100416): device holds CB of program 0 (cb_only) on mesh 0 (L1, "
+                + "2048 B, process 1000)\n  missing on device 1 L1: 1 keys, 2048 B\n", noDuplicate.render());
+        // E1 with one: the duplicate line and the drift it causes.
+        BalanceReport duplicated = run(RuleSet.SEED_001_BEFORE, open(ONE_BY_TWO), tensor("t0", TensorChoice.DRAM_1_PAGE))
+                .report();
+        assertEquals("  duplicate ALLOCs on a server without reference counts: 1\n"
+                + "  device 0 counters say 4096 B in 2 buffers; its entries hold 2048 B in 1\n", duplicated.render());
+    }
 }

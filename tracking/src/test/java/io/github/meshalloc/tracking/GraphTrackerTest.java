@@ -127,4 +127,48 @@ class GraphTrackerTest {
         order.verify(first).trackProgram(341, chip);
         order.verify(second).trackProgram(341, chip);
     }
+
+    @Test
+    void hookCallsAnswerWhatTheHookAnswersAndHookReturnsTheInstalledHook() {
+        GraphTracker tracker = new GraphTracker();
+        Buffer buffer = Buffer.create(openChip(tracker), 4096, 2048, BufferType.DRAM);
+        assertFalse(tracker.hookAllocate(buffer), "no hook -> false");
+        assertFalse(tracker.hookDeallocate(buffer), "no hook -> false");
+        GraphHooks declines = mock(GraphHooks.class);
+        tracker.addHook(declines);
+        assertEquals(java.util.Optional.of(declines), tracker.hook());
+        assertFalse(tracker.hookAllocate(buffer), "the hook declined the allocation");
+        assertFalse(tracker.hookDeallocate(buffer), "the hook declined the deallocation");
+        tracker.clearHook();
+        GraphHooks takes = mock(GraphHooks.class);
+        when(takes.hookAllocate(any())).thenReturn(true);
+        when(takes.hookDeallocate(any())).thenReturn(true);
+        tracker.addHook(takes);
+        assertEquals(java.util.Optional.of(takes), tracker.hook());
+        assertTrue(tracker.hookAllocate(buffer));
+        assertTrue(tracker.hookDeallocate(buffer));
+    }
+
+    @Test
+    void clearHookForgetsTheHookedBuffers() {
+        // clear_hook() empties hooked_buffers (reference 10): after it, the same buffer can be hooked again, and a
+        // deallocation hooked by the next hook finds no hooked allocation.
+        GraphTracker tracker = new GraphTracker();
+        Buffer buffer = Buffer.create(openChip(tracker), 4096, 2048, BufferType.DRAM);
+        GraphHooks takes = mock(GraphHooks.class);
+        when(takes.hookAllocate(any())).thenReturn(true);
+        when(takes.hookDeallocate(any())).thenReturn(true);
+        tracker.addHook(takes);
+        assertTrue(tracker.hookAllocate(buffer));
+        tracker.clearHook();
+        tracker.addHook(takes);
+        TtFatalException e = assertThrows(TtFatalException.class, () -> tracker.hookDeallocate(buffer));
+        assertEquals("Can't hook deallocation of a buffer which allocation wasn't hooked", e.getMessage());
+        tracker.clearHook();
+        tracker.addHook(takes);
+        assertTrue(tracker.hookAllocate(buffer));
+        tracker.clear();
+        tracker.addHook(takes);
+        assertTrue(tracker.hookAllocate(buffer), "clear() clears the hooked buffers too");
+    }
 }

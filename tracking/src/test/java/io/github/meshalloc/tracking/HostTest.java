@@ -1,6 +1,7 @@
 package io.github.meshalloc.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,5 +58,33 @@ class HostTest {
     void nullSettingsAreRefused() {
         NullPointerException e = assertThrows(NullPointerException.class, () -> new Host(ServerVersion.S4, null));
         assertEquals("serverSettings", e.getMessage());
+    }
+
+    @Test
+    void aStoppedServerHearsNothingUntilItIsRestarted() {
+        Host host = new Host(ServerVersion.S4);
+        assertTrue(host.isServerUp());
+        host.stopServer();
+        assertFalse(host.isServerUp());
+        allocateOneBuffer(host);
+        assertEquals(0, host.server().activeAllocations(), "the client drops messages while the server is down");
+        assertEquals(0, host.server().log().size());
+        host.restartServer();
+        assertTrue(host.isServerUp());
+        allocateOneBuffer(host);
+        assertEquals(1, host.server().activeAllocations());
+    }
+
+    @Test
+    void pidsCountUpFromTheFirstPidAndLivePidsAreTheUnkilledOnesAscending() {
+        Host host = new Host(ServerVersion.S4);
+        int first = host.startProcess(RuleSet.MESHALLOC_FIX).pid();
+        int second = host.startProcess(RuleSet.MESHALLOC_FIX).pid();
+        int third = host.startProcess(RuleSet.MESHALLOC_FIX).pid();
+        assertEquals(java.util.List.of(Host.FIRST_PID, Host.FIRST_PID + 1, Host.FIRST_PID + 2),
+                java.util.List.of(first, second, third));
+        assertEquals(java.util.List.of(first, second, third), host.livePids());
+        host.killProcess(second);
+        assertEquals(java.util.List.of(first, third), host.livePids());
     }
 }

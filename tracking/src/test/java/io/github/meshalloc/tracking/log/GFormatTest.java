@@ -66,6 +66,17 @@ class GFormatTest {
     }
 
     @Test
+    void fixedAcceptsZeroToTwentyDecimalsInclusive() {
+        // glibc: printf("%.0f", 2.5) = "2", "%.0f" of 3.5 = "4", "%.20f" of 0.1 = "0.10000000000000000555"
+        assertEquals("2", GFormat.fixed(2.5, 0));
+        assertEquals("4", GFormat.fixed(3.5, 0));
+        assertEquals("0.10000000000000000555", GFormat.fixed(0.1, 20));
+        assertEquals("0.33333333333333331483", GFormat.fixed(1.0 / 3, 20));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GFormat.fixed(1, 21));
+        assertTrue(e.getMessage().contains("21"), e.getMessage());
+    }
+
+    @Test
     void matchesGlibcPrintfOnReferenceVectors() throws IOException {
         List<String[]> rows = new ArrayList<>();
         try (InputStream in = Objects.requireNonNull(getClass().getResourceAsStream("glibc-format-vectors.csv"));

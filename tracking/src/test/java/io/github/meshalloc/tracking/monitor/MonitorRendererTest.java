@@ -167,4 +167,55 @@ class MonitorRendererTest {
         assertThrows(IllegalArgumentException.class,
                 () -> DeviceDescription.fromResponse(AllocMessage.query(0)));
     }
+
+    @Test
+    void aKibibyteIsTheFirstSizeShownInTheNextUnit() {
+        // format_bytes divides while size >= 1024.0
+        assertEquals("1.00 KB", MonitorRenderer.formatBytes(1024));
+        assertEquals("1.00 MB", MonitorRenderer.formatBytes(1L << 20));
+        assertEquals("1024.00 TB", MonitorRenderer.formatBytes(1L << 50));
+    }
+
+    @Test
+    void colourThresholdsIncludeTheirBoundary() {
+        // get_color: >= 90.0 red, >= 75.0 yellow, else green
+        assertEquals("\033[31m", MonitorRenderer.color(90.0));
+        assertEquals("\033[33m", MonitorRenderer.color(Math.nextDown(90.0)));
+        assertEquals("\033[33m", MonitorRenderer.color(75.0));
+        assertEquals("\033[32m", MonitorRenderer.color(Math.nextDown(75.0)));
+    }
+
+    @Test
+    void twoToTheThirtyFirstIsAlreadyOutOfRangeForCvttsd2si() {
+        assertEquals(Integer.MIN_VALUE, MonitorRenderer.x86Truncate(2147483648.0));
+        assertEquals(Integer.MAX_VALUE, MonitorRenderer.x86Truncate(Math.nextDown(2147483648.0)));
+        assertEquals(Integer.MIN_VALUE, MonitorRenderer.x86Truncate(-2147483648.5));
+    }
+
+    @Test
+    void eachBadArgumentIsRejectedByItsOwnCheck() {
+        MonitorRenderer v2 = new MonitorRenderer(MonitorVersion.V2, MonitorStyle.PLAIN);
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> v2.autoDetectLine(-1));
+        assertTrue(negative.getMessage().contains("-1"), negative.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> v2.banner(List.of(), 500));
+        DeviceMemorySnapshot plain = v1Snapshot(0, 0, 0, 0, 0);
+        for (String time : List.of("1x:30:45", "14:3x:45", "14:30:4x", "x4:30:45", "14:x0:45", "14:30:x5")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> v2.frame(List.of(plain), 500, time, 1), time);
+            assertTrue(e.getMessage().contains(time), e.getMessage());
+        }
+        MonitorRenderer v1 = new MonitorRenderer(MonitorVersion.V1, MonitorStyle.PLAIN);
+        // v1's own totals, but a device description v1 cannot have asked for
+        DeviceMemorySnapshot describedV1Totals = new DeviceMemorySnapshot(0, 0, 0, 0, 0,
+                DeviceMemorySnapshot.DEFAULT_DRAM_TOTAL, DeviceMemorySnapshot.DEFAULT_L1_TOTAL, 0, WORMHOLE);
+        IllegalArgumentException info = assertThrows(IllegalArgumentException.class,
+                () -> v1.frame(List.of(describedV1Totals), 500, "14:30:45", 0));
+        assertTrue(info.getMessage().contains("no device info"), info.getMessage());
+        // no description, but totals other than 12 GiB / 75 MiB
+        DeviceMemorySnapshot otherTotals = new DeviceMemorySnapshot(0, 0, 0, 0, 0, 12L << 30, 1_499_136L * 80, 0,
+                DeviceDescription.UNAVAILABLE);
+        IllegalArgumentException totals = assertThrows(IllegalArgumentException.class,
+                () -> v1.frame(List.of(otherTotals), 500, "14:30:45", 0));
+        assertTrue(totals.getMessage().contains("12 GiB DRAM and 75 MiB L1"), totals.getMessage());
+    }
 }
