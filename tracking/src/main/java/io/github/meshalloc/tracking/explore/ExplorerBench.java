@@ -78,10 +78,11 @@ public final class ExplorerBench {
         out.printf(Locale.ROOT, "warm-up : %,d ops in %.2f s = %,.0f ops/s%n", warm.operations(), warm.nanos() / 1e9,
                 warm.opsPerSecond());
         Result measured = measure(rules, tries);
-        out.printf(Locale.ROOT, "measured: %s on 2x4, %,d tries, %,d ops in %.2f s = %,.0f ops/s"
-                        + " (thread CPU %.2f s = %,.0f ops/s)%n", rules.name(), measured.tries(), measured.operations(),
-                measured.nanos() / 1e9, measured.opsPerSecond(), measured.cpuNanos() / 1e9,
-                measured.opsPerCpuSecond());
+        String cpu = measured.cpuNanos() < 0 ? " (thread CPU time not supported by this JVM)"
+                : String.format(Locale.ROOT, " (thread CPU %.2f s = %,.0f ops/s)", measured.cpuNanos() / 1e9,
+                        measured.opsPerCpuSecond());
+        out.printf(Locale.ROOT, "measured: %s on 2x4, %,d tries, %,d ops in %.2f s = %,.0f ops/s%s%n", rules.name(),
+                measured.tries(), measured.operations(), measured.nanos() / 1e9, measured.opsPerSecond(), cpu);
         return measured;
     }
 
