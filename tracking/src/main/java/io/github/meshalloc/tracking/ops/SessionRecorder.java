@@ -2,7 +2,9 @@ package io.github.meshalloc.tracking.ops;
 
 import io.github.meshalloc.allocator.Buffer;
 import io.github.meshalloc.allocator.CoreRangeSet;
+import io.github.meshalloc.allocator.Device;
 import io.github.meshalloc.allocator.IDevice;
+import io.github.meshalloc.mesh.MeshDevice;
 import io.github.meshalloc.tracking.BalanceReport;
 import io.github.meshalloc.tracking.GraphProcessor;
 import io.github.meshalloc.tracking.TruthSnapshot;
@@ -16,6 +18,10 @@ import java.util.Optional;
  * <p>An observer pushed on every process's GraphTracker after the fork's reporting processor: it sees every
  * {@code track_allocate}, {@code track_deallocate} and {@code track_allocate_cb} the C++ would make, whether or not
  * the code state reports it. It is attribution only: truth is never derived from it.
+ *
+ * <p>Calls are keyed like the server keys its registry, by device id and address: a buffer's call under its device
+ * (a chip, or the mesh for a backing buffer, whose id the E-era servers report it with); a mesh program's CB, tracked
+ * once for the whole mesh, under the mesh and under each of its chips, since the truth holds it once per chip.
  */
 final class SessionRecorder implements BalanceReport.Provenance {
 
@@ -34,6 +40,7 @@ final class SessionRecorder implements BalanceReport.Provenance {
         op = current.toString();
     }
 
+    /** A distinct key for each device id and bank-local address (addresses stay below 2^32). */
     private static long key(int device, long address) {
         return ((long) device << 32) ^ address;
     }
@@ -68,8 +75,15 @@ final class SessionRecorder implements BalanceReport.Provenance {
             @Override
             public void trackAllocateCb(CoreRangeSet coreRanges, long address, long size, boolean globallyAllocated,
                                         IDevice device) {
-                byKey.put(key(device.id(), address), new Event(step, op, "track_allocate_cb(" + size + " B at "
-                        + address + " on " + (device.isMeshDevice() ? "mesh " : "chip ") + device.id() + ")"));
+                Event e = new Event(step, op, "track_allocate_cb(" + size + " B at " + address + " on "
+                        + (device.isMeshDevice() ? "mesh " : "chip ") + device.id() + ")");
+                byKey.put(key(device.id(), address), e);
+                if (device instanceof MeshDevice mesh) {
+                    // One call for the whole mesh; the truth holds the CB once per chip at this address.
+                    for (Device chip : mesh.devices()) {
+                        byKey.put(key(chip.id(), address), e);
+                    }
+                }
             }
 
             @Override
