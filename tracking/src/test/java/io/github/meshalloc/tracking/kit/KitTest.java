@@ -2,6 +2,7 @@ package io.github.meshalloc.tracking.kit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import io.github.meshalloc.tracking.ops.TensorChoice;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -136,5 +138,95 @@ class KitTest {
         assertEquals(base.catalog(), p.catalog());
         assertEquals(base.maxSteps(), p.maxSteps());
         assertEquals(base.rules(), p.rules());
+    }
+
+    @Test
+    void everyStepOfASessionChainsAndReturnsTheSameSession() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        CheckedSession end = s.apply(new Op.OpenMesh("p0", "m0", new MeshShape(1, 1)))
+                .applyIfLegal(new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE))
+                .applyIfLegal(new Op.CreateTensor("m9", "t1", TensorChoice.DRAM_1_PAGE))
+                .applyChoice(OpKind.DEALLOCATE, 0)
+                .applyChoice(OpKind.CLEAR_SUB_DEVICE_MANAGER, 0);
+        assertSame(s, end);
+        assertEquals(List.of(OpKind.OPEN_MESH, OpKind.CREATE_TENSOR, OpKind.DEALLOCATE),
+                s.session().steps().stream().map(step -> step.op().kind()).toList(),
+                "the stale tensor and the impossible sub-device clear ran nothing");
+    }
+
+    @Test
+    void aNegativeChoiceIsRefusedAndRunsNothing() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.applyChoice(OpKind.OPEN_MESH, -1));
+        assertEquals("choice -1 must not be negative", e.getMessage());
+        assertEquals(0, s.session().stepCount());
+        assertTrue(s.model().openMeshes().isEmpty());
+    }
+
+    /** A jqwik example: drawing from a frequency arbitrary needs jqwik's thread. */
+    @Example
+    void anyOpDrawsEveryPossibleKindWithAPositiveWeightAndNoOther() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        s.applyChoice(OpKind.OPEN_MESH, 0);
+        java.util.Map<OpKind, Integer> weights = new java.util.EnumMap<>(OpKind.class);
+        weights.put(OpKind.CREATE_TENSOR, 1);
+        weights.put(OpKind.RUN_PROGRAM, 1);
+        weights.put(OpKind.OPEN_CHIP, 3);
+        weights.put(OpKind.CREATE_VIEW, 5); // no tensor yet: not possible
+        weights.put(OpKind.CLOSE_MESH, 0);
+        weights.put(OpKind.START_PROCESS, 0);
+        var generator = MeshallocArbitraries.anyOp(s.model(), SMALL, weights).generator(10);
+        Random random = new Random(5);
+        java.util.Set<OpKind> drawn = java.util.EnumSet.noneOf(OpKind.class);
+        for (int i = 0; i < 300; i++) {
+            Op op = generator.next(random).value();
+            assertTrue(op.precondition(s.model()), op.toString());
+            drawn.add(op.kind());
+        }
+        assertEquals(java.util.EnumSet.of(OpKind.CREATE_TENSOR, OpKind.RUN_PROGRAM, OpKind.OPEN_CHIP), drawn);
+    }
+
+    @Test
+    void anyOpIsRefusedWhenOnlyZeroWeightKindsArePossible() {
+        CheckedSession s = CheckedSession.start(RuleSet.MESHALLOC_FIX, SMALL);
+        // No mesh is open: a tensor is impossible, and opening a mesh weighs nothing.
+        java.util.Map<OpKind, Integer> weights = java.util.Map.of(OpKind.CREATE_TENSOR, 1, OpKind.OPEN_MESH, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MeshallocArbitraries.anyOp(s.model(), SMALL, weights));
+        assertEquals("no operation with a positive weight is legal in this state", e.getMessage());
+    }
+
+    @Test
+    void anActionDrawsEveryIndexOfItsRangeAndNoOther() {
+        var generator = MeshallocArbitraries.action(OpKind.OPEN_MESH).transformer().generator(1000);
+        Random random = new Random(9);
+        java.util.Set<String> drawn = new java.util.TreeSet<>();
+        for (int i = 0; i < 3000; i++) {
+            drawn.add(generator.next(random).value().transformation());
+        }
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        for (int i = 0; i < MeshallocArbitraries.CHOICES; i++) {
+            expected.add("open_mesh #" + i);
+        }
+        assertEquals(expected, drawn);
+    }
+
+    @Test
+    void scriptsLeaveOutZeroWeightKindsAndNeedAtLeastOneStep() {
+        java.util.Map<OpKind, Integer> weights = java.util.Map.of(OpKind.OPEN_MESH, 1, OpKind.CREATE_TENSOR, 2,
+                OpKind.CLOSE_MESH, 0);
+        var generator = MeshallocArbitraries.scripts(RuleSet.MESHALLOC_FIX, SMALL, weights, 8).generator(100);
+        Random random = new Random(13);
+        java.util.Set<OpKind> ran = java.util.EnumSet.noneOf(OpKind.class);
+        for (int i = 0; i < 20; i++) {
+            CheckedSession end = generator.next(random).value().run();
+            assertTrue(end.session().stepCount() <= 8);
+            end.session().steps().forEach(step -> ran.add(step.op().kind()));
+        }
+        assertEquals(java.util.EnumSet.of(OpKind.OPEN_MESH, OpKind.CREATE_TENSOR), ran);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MeshallocArbitraries.scripts(RuleSet.MESHALLOC_FIX, SMALL, weights, 0));
+        assertEquals("maxSteps 0 must be positive", e.getMessage());
     }
 }
