@@ -110,9 +110,14 @@ public record DeviceMemory(int pid, IDevice device, List<AllocatorView> allocato
     /**
      * This capture plus the allocators of {@code later} it does not hold yet (sub-device local allocators created
      * since): a session keeps every allocator it ever saw, so that memory left in one is still found.
+     *
+     * @throws IllegalArgumentException if {@code later} is a capture of another device object
      */
     public DeviceMemory merge(DeviceMemory later) {
-        Preconditions.checkArgument(later.device == device, "captures of different devices cannot be merged");
+        Preconditions.checkNotNull(later, "later");
+        Preconditions.checkArgument(later.device == device,
+                "captures of different devices cannot be merged: this capture is of %s, the later one of %s; "
+                        + "merge only later captures of the same device", device, later.device);
         Map<Allocator, Boolean> seen = new IdentityHashMap<>();
         List<AllocatorView> views = new ArrayList<>(allocators);
         for (AllocatorView view : allocators) {

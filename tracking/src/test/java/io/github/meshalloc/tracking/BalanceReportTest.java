@@ -340,4 +340,29 @@ class BalanceReportTest {
         assertEquals("  duplicate ALLOCs on a server without reference counts: 1\n"
                 + "  device 0 counters say 4096 B in 2 buffers; its entries hold 2048 B in 1\n", duplicated.render());
     }
+
+    @Test
+    void aLeakedRangeIsRenderedWithTheFindingAndTheStepThatCausedItWhereTheSessionKnowsIt() {
+        // Seed 003 final: clearing the cache marks the add kernel binary's backing buffer DEALLOCATED first, so its
+        // range is never returned to the mesh allocator
+        Session s = Session.startRecording(RuleSet.SEED_003_FINAL, io.github.meshalloc.tracking.ops.Catalog.DEFAULT);
+        s.apply(open(ONE_BY_TWO));
+        s.apply(new Op.RunProgram("m0", ProgramChoice.ADD, Optional.empty()));
+        s.apply(new Op.ClearProgramCache("m0"));
+        BalanceReport report = s.report();
+        assertEquals(1, report.deviceMemory().size(), report::render);
+        BalanceReport.MemoryFinding leak = report.deviceMemory().get(0);
+        // the add program's 12 KiB kernel binary at 0x3ffff800 (seed-arithmetic.md assumption 2), on both chips
+        String finding = "mesh 0 allocator: range held by destroyed buffer at DRAM 1073739776 (12288 B), Buffer{id=0, "
+                + "device=0, DRAM, size=12288, address=1073739776, DEALLOCATED} on chips [0, 1]";
+        assertEquals(finding, leak.finding().describe());
+        String cause = "step 3 (m0: disable_and_clear_program_cache()): track_deallocate(buffer #0 on mesh 0 (backing), "
+                + "DRAM 12288 B at 1073739776) reported it freed, but its range stayed in the allocator";
+        assertEquals(finding + "; caused at " + cause, leak.describe());
+        assertTrue(report.render().contains("  device memory: " + finding + "; caused at " + cause + "\n"),
+                report::render);
+        BalanceReport.MemoryFinding unexplained = BalanceReport.compare(s.host().server(), s.truth(),
+                BalanceReport.Provenance.NONE).deviceMemory().get(0);
+        assertEquals(finding, unexplained.describe(), "no provenance, no cause");
+    }
 }

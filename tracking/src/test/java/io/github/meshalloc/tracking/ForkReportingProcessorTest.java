@@ -1,5 +1,6 @@
 package io.github.meshalloc.tracking;
 
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
@@ -19,6 +20,8 @@ import io.github.meshalloc.mesh.MeshDevice;
 import io.github.meshalloc.mesh.MeshDeviceConfig;
 import io.github.meshalloc.mesh.MeshShape;
 import io.github.meshalloc.allocator.ArchPreset;
+import io.github.meshalloc.tracking.ops.ProgramChoice;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The fork's reporting inside GraphTracker: exactly once per buffer where the rule set says so. */
@@ -86,5 +89,34 @@ class ForkReportingProcessorTest {
         t.deallocate();
         verify(client, never()).reportAllocation(anyInt(), anyLong(), eq(BufferType.DRAM), anyLong());
         verify(client, never()).reportDeallocation(anyInt(), anyLong());
+    }
+
+    @Test
+    void seed001ReportsEachChipsCopyOnItsOwnChipAndNeverTheMeshBuffer() {
+        AllocationClient client = enabledClient();
+        MeshDevice mesh = open(RuleSet.SEED_001_AFTER, client);
+        MeshBuffer t = tensor(mesh);
+        verify(client).reportAllocation(0, 8192L, BufferType.DRAM, t.address());
+        verify(client).reportAllocation(1, 8192L, BufferType.DRAM, t.address());
+        verify(client, times(2)).reportAllocation(anyInt(), anyLong(), any(), anyLong());
+    }
+
+    @Test
+    void circularBuffersAreReportedOnlyWhereTheRuleSetSaysSo() {
+        // seed 004 (graph_tracking.cpp at 83d21905): one L1 ALLOC per CB as the program's device, FREE when the
+        // program goes; with CB reporting off the same program reaches the client not at all
+        AllocationClient seed004 = enabledClient();
+        MeshDevice mesh = open(RuleSet.SEED_004, seed004);
+        mesh.programCache().run(ProgramChoice.CB_ONLY.spec(), List.of());
+        mesh.disableAndClearProgramCache();
+        verify(seed004).reportAllocation(eq(0), eq(2048L), eq(BufferType.L1), anyLong());
+        verify(seed004).reportDeallocation(eq(0), anyLong());
+
+        AllocationClient silent = enabledClient();
+        MeshDevice quiet = open(RuleSet.SEED_004.with(CircularBufferReporting.NONE), silent);
+        quiet.programCache().run(ProgramChoice.CB_ONLY.spec(), List.of());
+        quiet.disableAndClearProgramCache();
+        verify(silent, never()).reportAllocation(anyInt(), anyLong(), any(), anyLong());
+        verify(silent, never()).reportDeallocation(anyInt(), anyLong());
     }
 }

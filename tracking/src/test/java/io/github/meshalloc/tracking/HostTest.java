@@ -87,4 +87,16 @@ class HostTest {
         host.killProcess(second);
         assertEquals(java.util.List.of(first, third), host.livePids());
     }
+
+    @Test
+    void aKilledProcessCannotOpenAMesh() {
+        Host host = new Host(ServerVersion.S4);
+        SimulatedProcess process = host.startProcess(RuleSet.MESHALLOC_FIX);
+        MeshDevice first = process.openMesh(new MeshShape(1, 1), Catalog.DEFAULT.chipConfig());
+        host.killProcess(process.pid());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> process.openMesh(new MeshShape(1, 1), Catalog.DEFAULT.chipConfig()));
+        assertEquals("process " + process.pid() + " was killed", e.getMessage());
+        assertEquals(java.util.List.of(first), process.meshes(), "no mesh was opened");
+    }
 }

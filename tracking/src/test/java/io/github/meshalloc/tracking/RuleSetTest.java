@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.meshalloc.allocator.rules.MarkAsDeallocatedReport;
+import io.github.meshalloc.allocator.rules.NonOwningDeallocate;
+import io.github.meshalloc.mesh.rules.MeshRules;
 import io.github.meshalloc.mesh.rules.MeshBufferDeallocate;
 import io.github.meshalloc.tracking.server.ServerVersion;
 import java.util.HashSet;
@@ -78,5 +80,27 @@ class RuleSetTest {
         assertEquals(base, silent.withAllocationClient(true));
         assertEquals(base.core(), silent.core());
         assertEquals(base.serverVersion(), silent.serverVersion());
+    }
+
+    @Test
+    void eachSeedsCodeStateIsItsPredecessorWithOnlyWhatItsFilesChange() {
+        // README "Rule sets": seed 002's fix touches mesh_buffer.cpp only
+        RuleSet seed002After = RuleSet.SEED_002_BEFORE
+                .with(MeshRules.UPSTREAM.with(MeshBufferDeallocate.MARK_DEVICE_BUFFERS));
+        assertEquals(RuleSet.SEED_002_AFTER.named("x", "x"), seed002After.named("x", "x"));
+        assertEquals(RuleSet.SEED_002_BEFORE.name(), seed002After.name(), "with keeps the name");
+        // seed 001 before is seed 002's code on the E1 server
+        assertEquals(RuleSet.SEED_001_BEFORE.named("x", "x"),
+                RuleSet.SEED_002_AFTER.with(ServerVersion.E1A).named("x", "x"));
+        // seed 001's fix: graph_tracking.cpp skips MeshDevice buffers, buffer.cpp reports a non-owning FREE
+        RuleSet seed001After = RuleSet.SEED_001_BEFORE
+                .with(RuleSet.SEED_001_BEFORE.core().with(NonOwningDeallocate.TRACK_AND_MARK))
+                .with(MeshDeviceBufferTracking.SKIP);
+        assertEquals(RuleSet.SEED_001_AFTER.named("x", "x"), seed001After.named("x", "x"));
+        // seed 003's first attempt: buffer.cpp only
+        RuleSet seed003First = RuleSet.SEED_002_AFTER.with(RuleSet.SEED_002_AFTER.core()
+                .with(MarkAsDeallocatedReport.TRACK_IF_ALLOCATED_AND_OWNS_DATA));
+        assertEquals(RuleSet.SEED_003_FIRST_ATTEMPT.named("x", "x"), seed003First.named("x", "x"));
+        assertEquals(RuleSet.SEED_002_AFTER.mesh(), seed003First.mesh());
     }
 }

@@ -152,4 +152,56 @@ class TruthSnapshotTest {
         assertEquals(RuleSet.SEED_004, b.rules());
         assertEquals(RuleSet.UPSTREAM, a.rules());
     }
+
+    @Test
+    void aRangeHeldWhereTheAllocatorRecordsNoBufferOfItsTypeIsALeak() {
+        Session s = Session.start(RuleSet.UPSTREAM);
+        s.apply(new Op.OpenChip("p0", "d0", 0));
+        Allocator allocator = s.chip("d0").allocator();
+        // A Buffer allocated as DRAM that reports L1 afterwards: the DRAM books hold a range at 32 while the allocator
+        // records no DRAM Buffer at all, and the L1 Buffer it records has no L1 range.
+        Buffer stray = mock(Buffer.class);
+        when(stray.alignedSize()).thenReturn(2048L);
+        when(stray.alignedPageSize()).thenReturn(2048L);
+        when(stray.bufferType()).thenReturn(BufferType.DRAM);
+        when(stray.bottomUp()).thenReturn(true);
+        when(stray.numCores()).thenReturn(OptionalInt.empty());
+        when(stray.allocationStatus()).thenReturn(AllocationStatus.ALLOCATED);
+        assertEquals(32, allocator.allocateBuffer(stray));
+        when(stray.address()).thenReturn(32L);
+        when(stray.bufferType()).thenReturn(BufferType.L1);
+        TruthSnapshot truth = s.truth();
+        assertEquals(List.of(FindingKind.RANGE_WITHOUT_BUFFER, FindingKind.BUFFER_WITHOUT_RANGE),
+                truth.findings().stream().map(TruthSnapshot.AllocatorFinding::kind).toList());
+        assertEquals(List.of(BufferType.DRAM, BufferType.L1),
+                truth.findings().stream().map(TruthSnapshot.AllocatorFinding::type).toList());
+        assertEquals("chip 0 allocator: range without buffer at DRAM 32 on chips [0]",
+                truth.findings().get(0).describe(), "no Buffer: no size, no Buffer text");
+        assertTrue(truth.leaksMemory());
+    }
+
+    @Test
+    void aLiveBufferOwnsItsAddressEvenWhereADeallocatedBufferIsStillRecorded() {
+        Session s = Session.start(RuleSet.UPSTREAM);
+        s.apply(new Op.OpenChip("p0", "d0", 0));
+        Device chip = s.chip("d0");
+        Buffer marked = Buffer.create(chip, 2048, 2048, BufferType.DRAM);
+        assertEquals(32, marked.address());
+        // mark_as_deallocated flips the status only: the range stays held, for a Buffer no longer ALLOCATED
+        marked.markAsDeallocated();
+        assertEquals(List.of(FindingKind.RANGE_HELD_BY_DEALLOCATED_BUFFER),
+                s.truth().findings().stream().map(TruthSnapshot.AllocatorFinding::kind).toList());
+        // Allocator::clear() returns every range but keeps the Buffer set, so a new Buffer lands at the same address
+        chip.allocator().clear();
+        Buffer fresh = Buffer.create(chip, 4096, 2048, BufferType.DRAM);
+        assertEquals(32, fresh.address());
+        assertEquals(2, chip.allocator().getAllocatedBuffers().size());
+        TruthSnapshot truth = s.truth();
+        assertEquals(List.of(), truth.findings(), "the range is the live Buffer's; the marked one holds none");
+        assertEquals(1, truth.allocations().size());
+        Allocation a = truth.allocations().get(0);
+        assertEquals(fresh.uniqueId(), a.bufferUniqueId());
+        assertEquals(4096, a.size());
+        assertEquals(32, a.address());
+    }
 }

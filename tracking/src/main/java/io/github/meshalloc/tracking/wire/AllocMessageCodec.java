@@ -105,7 +105,9 @@ public final class AllocMessageCodec {
     public static AllocMessage decode(byte[] bytes, int offset, RecordFormat format) {
         Preconditions.checkNotNull(bytes, "bytes");
         Preconditions.checkNotNull(format, "format");
-        Preconditions.checkArgument(offset >= 0 && offset <= bytes.length && bytes.length - offset >= format.size(),
+        // offset >= 0 keeps bytes.length - offset from overflowing; a record (72 bytes or more) then fits only if
+        // offset < bytes.length, so no separate upper bound on offset is needed
+        Preconditions.checkArgument(offset >= 0 && bytes.length - offset >= format.size(),
                 "a %s-byte record at offset %s needs %s bytes but the array has %s", format.size(), offset,
                 (long) offset + format.size(), bytes.length);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);

@@ -169,6 +169,33 @@ class MonitorRendererTest {
     }
 
     @Test
+    void aSnapshotDividesByTheDescribedTotalsElseTheFallbackAndIsBuiltOnlyFromAResponse() {
+        // reference 7: v2 divides by the server's device info (Blackhole p150 here: 8 channels of 0xFF000000 B,
+        // 1,572,864 B of L1 on a 13x10 grid), falling back to 12 GiB / 75 MiB without it
+        AllocationServer s2 = AllocationServer.builder(ServerVersion.S2)
+                .devices(List.of(DeviceInfo.of(3, 8, 4_278_190_080L, 1_572_864, 13, 10, false))).build();
+        s2.accept(AllocMessage.alloc(0, 4194304, 1, 1, 111_616, 0));
+        AllocMessage info = s2.accept(AllocMessage.deviceInfoQuery(0)).orElseThrow();
+        DeviceDescription blackhole = DeviceDescription.fromResponse(info);
+        AllocMessage response = s2.accept(AllocMessage.query(0)).orElseThrow();
+        DeviceMemorySnapshot described = DeviceMemorySnapshot.fromResponse(response, blackhole);
+        assertEquals(8 * 4_278_190_080L, described.dramTotal());
+        assertEquals(1_572_864L * 13 * 10, described.l1Total());
+        assertEquals(4194304, described.l1Used());
+        DeviceMemorySnapshot fallback = DeviceMemorySnapshot.fromResponse(response, DeviceDescription.UNAVAILABLE);
+        assertEquals(DeviceMemorySnapshot.DEFAULT_DRAM_TOTAL, fallback.dramTotal());
+        assertEquals(DeviceMemorySnapshot.DEFAULT_L1_TOTAL, fallback.l1Total());
+        DeviceMemorySnapshot fromModel = DeviceMemorySnapshot.ofServer(s2, 0, blackhole);
+        assertEquals(8 * 4_278_190_080L, fromModel.dramTotal());
+        assertEquals(1, fromModel.numBuffers());
+        for (AllocMessage notAResponse : List.of(AllocMessage.query(0), info)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DeviceMemorySnapshot.fromResponse(notAResponse, blackhole));
+            assertEquals("expected a RESPONSE (type 4) but got type " + notAResponse.typeCode(), e.getMessage());
+        }
+    }
+
+    @Test
     void aKibibyteIsTheFirstSizeShownInTheNextUnit() {
         // format_bytes divides while size >= 1024.0
         assertEquals("1.00 KB", MonitorRenderer.formatBytes(1024));

@@ -191,6 +191,40 @@ class AllocMessageCodecTest {
     }
 
     @Test
+    void aStreamRecordMayEndExactlyAtTheEndOfTheArrayButNotOneBytePastIt() {
+        // a 112-byte record at offset 40 of a 152-byte stream ends on its last byte
+        AllocMessage m = AllocMessage.alloc(1, 4096, 0, 7, 0x1000, 5);
+        byte[] stream = new byte[152];
+        System.arraycopy(AllocMessageCodec.encode(m, RecordFormat.BYTES_112), 0, stream, 40, 112);
+        assertEquals(m, AllocMessageCodec.decode(stream, 40, RecordFormat.BYTES_112));
+        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                () -> AllocMessageCodec.decode(stream, 41, RecordFormat.BYTES_112));
+        assertEquals("a 112-byte record at offset 41 needs 153 bytes but the array has 152", past.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> AllocMessageCodec.decode(stream, -1, RecordFormat.BYTES_72));
+        assertEquals("a 72-byte record at offset -1 needs 71 bytes but the array has 152", negative.getMessage());
+        IllegalArgumentException atEnd = assertThrows(IllegalArgumentException.class,
+                () -> AllocMessageCodec.decode(stream, 152, RecordFormat.BYTES_72));
+        assertTrue(atEnd.getMessage().contains("offset 152"), atEnd.getMessage());
+    }
+
+    @Test
+    void theServerAcceptsExactlyTheBufferTypeCodesZeroToFour() {
+        // reference 2.3: tt-metal's BufferType 0 DRAM .. 4 TRACE; the server rejects codes above 4
+        assertEquals(Optional.of(BufferTypeCode.DRAM), BufferTypeCode.fromCode(0));
+        assertEquals(Optional.of(BufferTypeCode.TRACE), BufferTypeCode.fromCode(4));
+        assertEquals(Optional.empty(), BufferTypeCode.fromCode(-1));
+        assertEquals(Optional.empty(), BufferTypeCode.fromCode(5));
+        assertEquals(BufferTypeCode.DRAM, BufferTypeCode.ofCode(0));
+        assertEquals(BufferTypeCode.TRACE, BufferTypeCode.ofCode(4));
+        for (int bad : new int[] {-1, 5, 255}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BufferTypeCode.ofCode(bad));
+            assertEquals("buffer type code " + bad + " is not one the server accepts; allowed codes are 0..4",
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void bufferTypesShareTheL1SmallCounterForCodes2And3() {
         assertEquals(BufferTypeCode.Counter.L1_SMALL, BufferTypeCode.ofCode(2).counter());
         assertEquals(BufferTypeCode.Counter.L1_SMALL, BufferTypeCode.ofCode(3).counter());
