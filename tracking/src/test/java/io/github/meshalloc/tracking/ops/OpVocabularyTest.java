@@ -265,6 +265,126 @@ class OpVocabularyTest {
         assertEquals(List.of(), new Op.LoadSubDeviceManager("m0", 16384).simpler(two));
     }
 
+    /** One op of every kind with the handles it mentions, in the order its record lists them. */
+    private static Map<Op, List<String>> oneOpOfEveryKindWithItsNames() {
+        Map<Op, List<String>> names = new LinkedHashMap<>();
+        names.put(new Op.OpenMesh("p1", "m0", new MeshShape(1, 2)), List.of("p1", "m0"));
+        names.put(new Op.CloseMesh("m0"), List.of("m0"));
+        names.put(new Op.OpenChip("p1", "d0", 7), List.of("p1", "d0"));
+        names.put(new Op.CloseChip("d0"), List.of("d0"));
+        names.put(new Op.CreateTensor("m0", "t0", TensorChoice.L1_1_PAGE), List.of("m0", "t0"));
+        names.put(new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.L1_65_PAGES), List.of("d0", "b0"));
+        names.put(new Op.CreateView("t0", "v0", 2, 3), List.of("t0", "v0"));
+        names.put(new Op.CreatePreallocated("t0", "a0"), List.of("t0", "a0"));
+        names.put(new Op.Deallocate("b0", true), List.of("b0"));
+        names.put(new Op.Drop("t0"), List.of("t0"));
+        names.put(new Op.RunProgram("m0", ProgramChoice.ADD, Optional.of("t0")), List.of("m0", "t0"));
+        names.put(new Op.ClearProgramCache("m0"), List.of("m0"));
+        names.put(new Op.LoadSubDeviceManager("m0", 32768), List.of("m0"));
+        names.put(new Op.ClearSubDeviceManager("m0"), List.of("m0"));
+        names.put(new Op.StartProcess("p1"), List.of("p1"));
+        names.put(new Op.EndProcess("p1"), List.of("p1"));
+        names.put(new Op.KillProcess("p1"), List.of("p1"));
+        names.put(new Op.StopServer(), List.of());
+        names.put(new Op.StartServer(), List.of());
+        names.put(new Op.RestartServer(), List.of());
+        return names;
+    }
+
+    @Test
+    void everyKindNamesEveryHandleItMentions() {
+        Map<Op, List<String>> names = oneOpOfEveryKindWithItsNames();
+        assertEquals(EnumSet.allOf(OpKind.class), names.keySet().stream().map(Op::kind)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(OpKind.class))), "every kind");
+        names.forEach((op, want) -> assertEquals(want, op.names(), op.toString()));
+        assertEquals(List.of("m0"), new Op.RunProgram("m0", ProgramChoice.ADD, Optional.empty()).names(),
+                "no keep-alive, no second name");
+    }
+
+    /**
+     * What the shrinker relies on when it renames a counterexample's handles in order of appearance: {@code names()}
+     * lists exactly the names {@code renamed} maps. Mapping only the listed names is the same as mapping every name,
+     * and mapping any one listed name changes the op.
+     */
+    @Property(tries = 30)
+    void renamingTouchesExactlyTheListedNames(@ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        OpSpace space = new OpSpace(SMALL);
+        Session session = Session.start(RuleSet.MESHALLOC_FIX, SMALL);
+        List<Op> seen = new ArrayList<>(oneOpOfEveryKindWithItsNames().keySet());
+        for (int step = 0; step < 30; step++) {
+            List<Op> candidates = new ArrayList<>();
+            for (OpKind kind : OpKind.values()) {
+                candidates.addAll(space.legal(kind, session.model()));
+            }
+            Op op = candidates.get(random.nextInt(candidates.size()));
+            seen.add(op);
+            session.apply(op);
+        }
+        for (Op op : seen) {
+            List<String> names = op.names();
+            assertEquals(op.renamed(n -> "z" + n), op.renamed(n -> names.contains(n) ? "z" + n : n), op.toString());
+            for (String name : names) {
+                assertFalse(op.equals(op.renamed(n -> n.equals(name) ? "z" + n : n)), name + " in " + op);
+            }
+        }
+    }
+
+    /** Every kind's Python line, pinned (the random walks reach the rarer kinds only by chance). */
+    @Test
+    void everyKindPrintsItsPythonLine() {
+        Map<Op, String> python = new LinkedHashMap<>();
+        python.put(new Op.OpenMesh("p1", "m0", new MeshShape(1, 2)), "m0 = ttnn.open_mesh_device(ttnn.MeshShape(1, 2))");
+        python.put(new Op.CloseMesh("m0"), "ttnn.close_mesh_device(m0)");
+        python.put(new Op.OpenChip("p1", "d0", 7), "d0 = repro.create_device(7)");
+        python.put(new Op.CloseChip("d0"), "repro.close_device(d0)");
+        python.put(new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE), "t0 = repro.tensor_on_sub_device(m0, "
+                + TensorChoice.L1_SUB_DEVICE.pythonShape() + ", " + TensorChoice.L1_SUB_DEVICE.pythonMemoryConfig()
+                + ", sub_device_id=0)");
+        python.put(new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.L1_65_PAGES),
+                "b0 = repro.create_buffer(d0, size=133120, page_size=2048, buffer_type=ttnn.BufferType.L1)");
+        python.put(new Op.CreateView("t0", "v0", 2, 3), "v0 = repro.view(t0, offset=4096, size=6144)");
+        python.put(new Op.CreatePreallocated("t0", "a0"), "a0 = repro.mesh_buffer_at(t0.buffer_address(), like=t0)");
+        python.put(new Op.Deallocate("b0", true), "repro.deallocate_buffer(b0)");
+        python.put(new Op.Drop("t0"), "del t0");
+        python.put(new Op.RunProgram("m0", ProgramChoice.ADD, Optional.of("t0")),
+                "repro.run_program(m0, \"" + ProgramChoice.ADD.spec().name() + "\", keep_alive=[t0])");
+        python.put(new Op.ClearProgramCache("m0"), "m0.disable_and_clear_program_cache()");
+        python.put(new Op.LoadSubDeviceManager("m0", 32768),
+                "sdm = m0.create_sub_device_manager(repro.halves(m0), 32768); m0.load_sub_device_manager(sdm)");
+        python.put(new Op.ClearSubDeviceManager("m0"), "m0.clear_loaded_sub_device_manager()");
+        python.put(new Op.StartProcess("p1"), "repro.start_process(\"p1\")");
+        python.put(new Op.EndProcess("p1"),
+                "repro.end_process(\"p1\")  # devices closed, objects released, interpreter exits");
+        python.put(new Op.KillProcess("p1"), "repro.kill_process(\"p1\")  # SIGKILL, then the server's sweep");
+        python.put(new Op.StopServer(), "repro.stop_server()");
+        python.put(new Op.StartServer(), "repro.start_server()");
+        python.put(new Op.RestartServer(), "repro.restart_server()");
+        assertEquals(EnumSet.allOf(OpKind.class), python.keySet().stream().map(Op::kind)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(OpKind.class))), "every kind");
+        python.forEach((op, want) -> assertEquals(want, op.toPython(), op.toString()));
+        assertEquals("repro.run_program(m0, \"" + ProgramChoice.ADD.spec().name() + "\", keep_alive=[])",
+                new Op.RunProgram("m0", ProgramChoice.ADD, Optional.empty()).toPython());
+    }
+
+    @Test
+    void aViewPrintsItsRegionInBytesForPythonAndInPagesForPeople() {
+        Op view = new Op.CreateView("t0", "v0", 2, 3);
+        assertEquals("v0 = repro.view(t0, offset=" + 2 * TensorChoice.PAGE + ", size=" + 3 * TensorChoice.PAGE + ")",
+                view.toPython());
+        assertEquals("v0 = repro.view(t0, offset=4096, size=6144)", view.toPython());
+        assertEquals("v0 = view of t0 pages [2, 5)", view.toString());
+    }
+
+    @Test
+    void aTensorSaysInItsLineWhetherItIsOnASubDevice() {
+        assertEquals("m0: t0 = tensor " + TensorChoice.L1_SUB_DEVICE.name() + " "
+                        + TensorChoice.L1_SUB_DEVICE.pythonShape() + " on sub-device 0",
+                new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE).toString());
+        assertEquals("m0: t0 = tensor dram-13p " + TensorChoice.DRAM_13_PAGES.pythonShape(),
+                new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_13_PAGES).toString());
+    }
+
     @Test
     void aSubDeviceTensorPrintsTheReproHelperWithSubDeviceZero() {
         String py = new Op.CreateTensor("m0", "t0", TensorChoice.L1_SUB_DEVICE).toPython();
