@@ -265,4 +265,25 @@ class InvariantCheckerTest {
                     checker.blindKeys(), v.name());
         }
     }
+
+    @Test
+    void aSecondFreeForAKeyTheHistoryServerSawFreedIsAnUnknownFree() {
+        // Seed 000's close path frees chip 7's buffer as device 0: after chip 0's buffer at the same address was
+        // freed properly, the history server knows the key as freed and prints ALREADY FREED.
+        Optional<Violation> v = last(run(RuleSet.SEED_000.with(ServerVersion.ENHANCED),
+                new Op.OpenChip("p0", "d0", 0), new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.DRAM_1_PAGE),
+                new Op.CloseChip("d0"), new Op.OpenChip("p0", "d1", 7),
+                new Op.CreateChipBuffer("d1", "b1", ChipBufferChoice.DRAM_1_PAGE), new Op.CloseChip("d1")));
+        assertEquals(Invariant.NO_UNKNOWN_FREE, v.orElseThrow().invariant());
+        assertEquals("FREE for already-freed (device 0, buffer 32)", v.get().detail());
+    }
+
+    @Test
+    void aBufferTheServerNeverHeardOfIsMissingEvenWhenTheServerHoldsNothing() {
+        // S5 validates device ids against its 8 slots: chip 9's buffer is dropped, and the server stays empty.
+        Optional<Violation> v = last(run(RuleSet.MESHALLOC_FIX.with(ServerVersion.S5), new Op.OpenChip("p0", "d0", 9),
+                new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.DRAM_1_PAGE)));
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, v.orElseThrow().invariant());
+        assertTrue(v.get().detail().startsWith("missing key (device 9, buffer 32)"), v.get().detail());
+    }
 }
