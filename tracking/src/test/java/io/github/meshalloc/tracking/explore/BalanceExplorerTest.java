@@ -365,4 +365,19 @@ class BalanceExplorerTest {
         assertEquals("meshalloc-fix: balanced after 3 tries, 7 operations\n  per kind:" + perKind + "\n", text);
         assertTrue(text.contains(" open_mesh=3 open_chip=0 "), text);
     }
+
+    @Test
+    void theReadmeTranscriptIsWhatTheExplorerPrintsWithItsDefaults() {
+        // README, "Balance exploration": the first lines as the explorer prints them, replay count included (the
+        // shrinker never replays a script whose outcome it already holds).
+        String text = BalanceExplorer.check(RuleSet.SEED_003_FINAL, ExplorerConfig.defaults()).render();
+        assertTrue(text.startsWith("""
+                seed-003-final: counterexample found at try 1 (try seed -7995527694508729151, 15 operations run); \
+                15 operations shrunk to 3 in 26 replays
+                broken: device memory returned after step 3
+                  1. p0: m0 = open_mesh_device(1x1)
+                  2. m0: t0 = tensor dram-1p (1, 1, 32, 32)
+                  3. drop t0
+                """), text);
+    }
 }
