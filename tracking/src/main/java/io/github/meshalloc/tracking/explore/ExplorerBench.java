@@ -1,5 +1,6 @@
 package io.github.meshalloc.tracking.explore;
 
+import com.google.common.base.Preconditions;
 import io.github.meshalloc.mesh.MeshShape;
 import io.github.meshalloc.tracking.RuleSet;
 import java.io.PrintStream;
@@ -86,10 +87,45 @@ public final class ExplorerBench {
         return measured;
     }
 
-    /** Entry point. */
+    /**
+     * The command line: {@code [tries] [preset]}.
+     *
+     * @param tries scripts to measure (a quarter more warm up first)
+     * @param rules the code state to run
+     */
+    public record Args(int tries, RuleSet rules) {
+        /** Tries when none are given. */
+        public static final int DEFAULT_TRIES = 4000;
+
+        public Args {
+            Preconditions.checkArgument(tries > 0, "tries %s must be positive", tries);
+            Preconditions.checkNotNull(rules, "rules");
+        }
+
+        /**
+         * Reads {@code [tries] [preset]}; defaults {@value #DEFAULT_TRIES} and {@code meshalloc-fix}.
+         *
+         * @throws IllegalArgumentException for more than two arguments, a count of tries that is not a positive
+         *                                  integer, or an unknown preset (naming the value and what is allowed)
+         */
+        public static Args parse(String... args) {
+            Preconditions.checkArgument(args.length <= 2, "at most 2 arguments ([tries] [preset]), got %s: %s",
+                    args.length, java.util.Arrays.toString(args));
+            int tries = DEFAULT_TRIES;
+            if (args.length > 0) {
+                try {
+                    tries = Integer.parseInt(args[0]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("tries '" + args[0] + "' must be a positive integer", e);
+                }
+            }
+            return new Args(tries, args.length > 1 ? RuleSet.preset(args[1]) : RuleSet.MESHALLOC_FIX);
+        }
+    }
+
+    /** Entry point: {@code [tries] [preset]} (see {@link Args#parse}). */
     public static void main(String[] args) {
-        int tries = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
-        RuleSet rules = args.length > 1 ? RuleSet.preset(args[1]) : RuleSet.MESHALLOC_FIX;
-        run(rules, tries, System.out);
+        Args parsed = Args.parse(args);
+        run(parsed.rules(), parsed.tries(), System.out);
     }
 }

@@ -15,6 +15,7 @@ import io.github.meshalloc.mesh.MeshShape;
 import io.github.meshalloc.tracking.RuleSet;
 import io.github.meshalloc.tracking.ops.Op;
 import io.github.meshalloc.tracking.ops.OpKind;
+import io.github.meshalloc.tracking.ops.OpSpace;
 import io.github.meshalloc.tracking.ops.Session;
 import java.util.ArrayList;
 import java.util.List;
@@ -271,5 +272,112 @@ class BalanceExplorerTest {
                 }
             }
         }
+    }
+
+    /** Weights under which most operations start processes, so a try's mesh is usually opened by a later one. */
+    private static ExplorerConfig manyProcesses() {
+        Map<OpKind, Integer> weights = new java.util.EnumMap<>(OpKind.class);
+        weights.put(OpKind.OPEN_MESH, 1);
+        weights.put(OpKind.CREATE_TENSOR, 1);
+        weights.put(OpKind.START_PROCESS, 4);
+        return ExplorerConfig.defaults().withTries(5).withSteps(8).withWeights(weights)
+                .withMeshShapes(List.of(new MeshShape(1, 1), new MeshShape(1, 2)));
+    }
+
+    @Test
+    void aBreachThatOnlyTheTeardownRevealsIsFoundAndShownInTheFirstProcessAlone() {
+        // Seed 003's first attempt leaves chip 0's entry when a process ends with a live tensor. Seed 1's try opens its
+        // mesh in a later process, and no step but the closing teardown (every live process ends) breaks anything. The
+        // shrink drops the other processes and moves the mesh, its tensor and the end into p0: a script no single
+        // operation's simpler form reaches, since moving only the open into p0 leaves the later process nothing to
+        // end.
+        Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                BalanceExplorer.check(RuleSet.SEED_003_FIRST_ATTEMPT, manyProcesses()));
+        assertEquals(1, c.foundAtTry());
+        assertEquals(List.of(new Op.OpenMesh("p0", "m0", new MeshShape(1, 1)),
+                new Op.CreateTensor("m0", "t0", io.github.meshalloc.tracking.ops.TensorChoice.DRAM_1_PAGE),
+                new Op.EndProcess("p0")), c.ops(), c::render);
+        assertEquals(Invariant.ZERO_RESIDUAL_AFTER_CLOSE, c.violation().invariant());
+    }
+
+    @Test
+    void noShrunkCounterexampleKeepsALaterProcessThatCouldBeMergedIntoTheFirst() {
+        for (long seed = 1; seed <= 4; seed++) {
+            Verdict.Counterexample c = assertInstanceOf(Verdict.Counterexample.class,
+                    BalanceExplorer.check(RuleSet.SEED_003_FIRST_ATTEMPT, manyProcesses().withSeed(seed)));
+            List<Op> ops = c.ops();
+            for (Op op : ops) {
+                if (!(op instanceof Op.StartProcess start)) {
+                    continue;
+                }
+                List<Op> merged = ops.stream().filter(o -> o != op)
+                        .map(o -> o.renamed(n -> n.equals(start.process()) ? Session.FIRST_PROCESS : n)).toList();
+                BalanceExplorer.Replay r = BalanceExplorer.replay(RuleSet.SEED_003_FIRST_ATTEMPT,
+                        manyProcesses().catalog(), merged);
+                assertFalse(r.violation().isPresent() && r.violation().get().invariant() == c.violation().invariant(),
+                        "seed " + seed + ": " + start.process() + " could run in p0: " + ops);
+            }
+        }
+    }
+
+    @Test
+    void eachTryRunsExactlyItsStepsThenEndsEveryLiveProcess() {
+        // Only one mesh can be open on the chips, and then only tensors can be made: every try opens it, makes two
+        // tensors and ends p0.
+        Verdict v = BalanceExplorer.check(RuleSet.MESHALLOC_FIX, SMALL.withTries(3).withSteps(3)
+                .withWeights(Map.of(OpKind.OPEN_MESH, 1, OpKind.CREATE_TENSOR, 1)));
+        assertTrue(v.isBalanced(), v::render);
+        assertEquals(3L, v.stats().opCounts().get(OpKind.OPEN_MESH));
+        assertEquals(6L, v.stats().opCounts().get(OpKind.CREATE_TENSOR));
+        assertEquals(3L, v.stats().opCounts().get(OpKind.END_PROCESS));
+        assertEquals(12L, v.stats().ops());
+    }
+
+    @Test
+    void kindsAreDrawnInProportionToTheirWeights() {
+        Map<OpKind, Integer> weights = Map.of(OpKind.OPEN_MESH, 1, OpKind.START_PROCESS, 3);
+        Session session = Session.start(RuleSet.MESHALLOC_FIX, SMALL.catalog());
+        OpSpace space = new OpSpace(SMALL.catalog());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        java.util.EnumMap<OpKind, Integer> drawn = new java.util.EnumMap<>(OpKind.class);
+        for (int i = 0; i < 4000; i++) {
+            drawn.merge(BalanceExplorer.draw(space, weights, session, random).orElseThrow().kind(), 1, Integer::sum);
+        }
+        assertEquals(java.util.Set.of(OpKind.OPEN_MESH, OpKind.START_PROCESS), drawn.keySet());
+        assertTrue(drawn.get(OpKind.OPEN_MESH) > 850 && drawn.get(OpKind.OPEN_MESH) < 1150, drawn::toString);
+        // Nothing with a positive weight is possible before a mesh is open: nothing is drawn.
+        Session fresh = Session.start(RuleSet.MESHALLOC_FIX, SMALL.catalog());
+        assertEquals(java.util.Optional.empty(),
+                BalanceExplorer.draw(space, Map.of(OpKind.CREATE_TENSOR, 1), fresh, random));
+    }
+
+    @Test
+    void aBalancedVerdictRendersItsCountsPerKindInKindOrder() {
+        java.util.EnumMap<OpKind, Long> counts = new java.util.EnumMap<>(OpKind.class);
+        counts.put(OpKind.OPEN_MESH, 3L);
+        counts.put(OpKind.END_PROCESS, 4L);
+        String text = new Verdict.Balanced(RuleSet.MESHALLOC_FIX, new SearchStats(3, 7, counts)).render();
+        StringBuilder perKind = new StringBuilder();
+        for (OpKind k : OpKind.values()) {
+            perKind.append(' ').append(k.name().toLowerCase(java.util.Locale.ROOT)).append('=')
+                    .append(k == OpKind.OPEN_MESH ? 3 : k == OpKind.END_PROCESS ? 4 : 0);
+        }
+        assertEquals("meshalloc-fix: balanced after 3 tries, 7 operations\n  per kind:" + perKind + "\n", text);
+        assertTrue(text.contains(" open_mesh=3 open_chip=0 "), text);
+    }
+
+    @Test
+    void theReadmeTranscriptIsWhatTheExplorerPrintsWithItsDefaults() {
+        // README, "Balance exploration": the first lines as the explorer prints them, replay count included (the
+        // shrinker never replays a script whose outcome it already holds).
+        String text = BalanceExplorer.check(RuleSet.SEED_003_FINAL, ExplorerConfig.defaults()).render();
+        assertTrue(text.startsWith("""
+                seed-003-final: counterexample found at try 1 (try seed -7995527694508729151, 15 operations run); \
+                15 operations shrunk to 3 in 26 replays
+                broken: device memory returned after step 3
+                  1. p0: m0 = open_mesh_device(1x1)
+                  2. m0: t0 = tensor dram-1p (1, 1, 32, 32)
+                  3. drop t0
+                """), text);
     }
 }

@@ -265,4 +265,55 @@ class InvariantCheckerTest {
                     checker.blindKeys(), v.name());
         }
     }
+
+    @Test
+    void aSecondFreeForAKeyTheHistoryServerSawFreedIsAnUnknownFree() {
+        // Seed 000's close path frees chip 7's buffer as device 0: after chip 0's buffer at the same address was
+        // freed properly, the history server knows the key as freed and prints ALREADY FREED.
+        Optional<Violation> v = last(run(RuleSet.SEED_000.with(ServerVersion.ENHANCED),
+                new Op.OpenChip("p0", "d0", 0), new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.DRAM_1_PAGE),
+                new Op.CloseChip("d0"), new Op.OpenChip("p0", "d1", 7),
+                new Op.CreateChipBuffer("d1", "b1", ChipBufferChoice.DRAM_1_PAGE), new Op.CloseChip("d1")));
+        assertEquals(Invariant.NO_UNKNOWN_FREE, v.orElseThrow().invariant());
+        assertEquals("FREE for already-freed (device 0, buffer 32)", v.get().detail());
+    }
+
+    @Test
+    void aBufferTheServerNeverHeardOfIsMissingEvenWhenTheServerHoldsNothing() {
+        // S5 validates device ids against its 8 slots: chip 9's buffer is dropped, and the server stays empty.
+        Optional<Violation> v = last(run(RuleSet.MESHALLOC_FIX.with(ServerVersion.S5), new Op.OpenChip("p0", "d0", 9),
+                new Op.CreateChipBuffer("d0", "b0", ChipBufferChoice.DRAM_1_PAGE)));
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, v.orElseThrow().invariant());
+        assertTrue(v.get().detail().startsWith("missing key (device 9, buffer 32)"), v.get().detail());
+    }
+
+    @Test
+    void aDeallocatedTensorStillHeldAcrossARestartKeepsItsKeysBlindUntilItIsDropped() {
+        // Its per-chip Buffers are deallocated but not destroyed: the handle can still report them (a second
+        // deallocate, its destructor), so the restarted server's ignorance of their keys is excused until the drop.
+        Session session = Session.start(RuleSet.MESHALLOC_FIX);
+        InvariantChecker checker = new InvariantChecker(session);
+        for (Op op : List.of(open(ONE), tensor("t0"), new Op.Deallocate("t0", false), new Op.RestartServer())) {
+            assertEquals(Optional.empty(), checker.afterStep(session.apply(op)), op.toString());
+        }
+        assertTrue(session.truth().allocations().isEmpty());
+        assertEquals(java.util.Set.of(32L), checker.blindKeys());
+        assertEquals(Optional.empty(), checker.afterStep(session.apply(new Op.Drop("t0"))));
+        assertTrue(checker.blindKeys().isEmpty());
+    }
+
+    @Test
+    void aCachedProgramsCircularBuffersAreExcusedAfterARestartOnlyWhileItsMeshIsOpen() {
+        // Seed 002's close keeps the program cache: the closed mesh's cached program still lists its CB addresses, but
+        // they hold no device memory and nothing will report them, so the restart's excuse ends with the close.
+        Session session = Session.start(RuleSet.SEED_002_AFTER);
+        InvariantChecker checker = new InvariantChecker(session);
+        for (Op op : List.of(open(ONE), new Op.RunProgram("m0", io.github.meshalloc.tracking.ops.ProgramChoice.CB_ONLY,
+                Optional.empty()), new Op.RestartServer())) {
+            assertEquals(Optional.empty(), checker.afterStep(session.apply(op)), op.toString());
+        }
+        assertEquals(java.util.Set.of(100416L), checker.blindKeys());
+        assertEquals(Optional.empty(), checker.afterStep(session.apply(new Op.CloseMesh("m0"))));
+        assertTrue(checker.blindKeys().isEmpty(), checker.blindKeys()::toString);
+    }
 }
