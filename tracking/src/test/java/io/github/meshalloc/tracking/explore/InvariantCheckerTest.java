@@ -3,11 +3,15 @@ package io.github.meshalloc.tracking.explore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.meshalloc.allocator.ArchPreset;
 import io.github.meshalloc.mesh.MeshShape;
 import io.github.meshalloc.tracking.BalanceReport;
 import io.github.meshalloc.tracking.RuleSet;
+import io.github.meshalloc.tracking.TruthSnapshot;
+import io.github.meshalloc.tracking.ops.Catalog;
 import io.github.meshalloc.tracking.ops.ChipBufferChoice;
 import io.github.meshalloc.tracking.ops.Op;
+import io.github.meshalloc.tracking.ops.ProgramChoice;
 import io.github.meshalloc.tracking.ops.Session;
 import io.github.meshalloc.tracking.ops.TensorChoice;
 import io.github.meshalloc.tracking.server.ServerVersion;
@@ -315,5 +319,35 @@ class InvariantCheckerTest {
         assertEquals(java.util.Set.of(100416L), checker.blindKeys());
         assertEquals(Optional.empty(), checker.afterStep(session.apply(new Op.CloseMesh("m0"))));
         assertTrue(checker.blindKeys().isEmpty(), checker.blindKeys()::toString);
+    }
+
+    @Test
+    void anUnreportedCircularBufferAtAReportedDramBuffersAddressIsAnUnderCount() {
+        // The server keys by (device, address), so a DRAM buffer and an L1 circular buffer of one chip at the same
+        // bank-local address share a key, which a reference-counting server counts twice. On the default Wormhole
+        // config they never meet: DRAM buffers of whole 2 KiB pages per bank go bottom-up from 32 (32 mod 2048), CBs
+        // of whole pages up from l1_unreserved_base 100416 (64 mod 2048). [I] A build whose DRAM reserved area
+        // (barrier plus profiler, reference 2.3) ends at 100416 puts the first DRAM tensor at the first CB's address.
+        Catalog meeting = new Catalog(Catalog.ALL_SHAPES, TensorChoice.ALL, ChipBufferChoice.ALL, ProgramChoice.ALL,
+                List.of(0, 7), List.of(64L * 1024), ArchPreset.WORMHOLE_B0.config().withDramUnreservedBase(100416),
+                3);
+        // Seed 002's code reports a mesh program's CBs as device 0 only: chip 1's CB is never reported. Its key is
+        // held by the tensor's chip-1 buffer, which is reported, so the server holds it with ref_count 1 where the
+        // chip holds two allocations: only the count shows what is missing.
+        Session session = Session.start(RuleSet.SEED_002_AFTER, meeting);
+        InvariantChecker checker = new InvariantChecker(session);
+        assertEquals(Optional.empty(), checker.afterStep(session.apply(open(ONE_BY_TWO))));
+        assertEquals(Optional.empty(), checker.afterStep(
+                session.apply(new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE))));
+        Optional<Violation> v = checker.afterStep(
+                session.apply(new Op.RunProgram("m0", ProgramChoice.CB_ONLY, Optional.empty())));
+        List<TruthSnapshot.Kind> chip1There = session.truth().allocations().stream()
+                .filter(a -> a.chipId() == 1 && a.address() == 100416).map(TruthSnapshot.Allocation::kind).toList();
+        assertEquals(List.of(TruthSnapshot.Kind.MESH_BUFFER, TruthSnapshot.Kind.CIRCULAR_BUFFER), chip1There);
+        assertEquals(1, session.host().server().entry(1, 100416).orElseThrow().refCount());
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, v.orElseThrow().invariant());
+        assertTrue(v.get().detail().startsWith("under counted key (device 1, buffer 100416): server holds DRAM 2048 B, "
+                + "ref_count 1"), v.get().detail());
+        assertTrue(v.get().detail().contains("and CB of program"), v.get().detail());
     }
 }
