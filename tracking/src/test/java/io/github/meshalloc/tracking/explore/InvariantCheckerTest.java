@@ -3,11 +3,16 @@ package io.github.meshalloc.tracking.explore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.meshalloc.allocator.ArchPreset;
 import io.github.meshalloc.mesh.MeshShape;
 import io.github.meshalloc.tracking.BalanceReport;
+import io.github.meshalloc.tracking.CircularBufferReporting;
 import io.github.meshalloc.tracking.RuleSet;
+import io.github.meshalloc.tracking.TruthSnapshot;
+import io.github.meshalloc.tracking.ops.Catalog;
 import io.github.meshalloc.tracking.ops.ChipBufferChoice;
 import io.github.meshalloc.tracking.ops.Op;
+import io.github.meshalloc.tracking.ops.ProgramChoice;
 import io.github.meshalloc.tracking.ops.Session;
 import io.github.meshalloc.tracking.ops.TensorChoice;
 import io.github.meshalloc.tracking.server.ServerVersion;
@@ -315,5 +320,74 @@ class InvariantCheckerTest {
         assertEquals(java.util.Set.of(100416L), checker.blindKeys());
         assertEquals(Optional.empty(), checker.afterStep(session.apply(new Op.CloseMesh("m0"))));
         assertTrue(checker.blindKeys().isEmpty(), checker.blindKeys()::toString);
+    }
+
+    /**
+     * The default catalog on Wormhole chips whose DRAM reserved area ends at l1_unreserved_base, 100416.
+     *
+     * <p>The server keys by (device, address), so a DRAM buffer and an L1 circular buffer of one chip at the same
+     * bank-local address share a key, which a reference-counting server counts twice. On the default config they never
+     * meet: DRAM buffers of whole 2 KiB pages per bank go bottom-up from 32 (32 mod 2048), CBs of whole pages up from
+     * 100416 (64 mod 2048). [I] A build whose reserved area (barrier plus profiler, reference 2.3) ends at 100416 puts
+     * the first DRAM tensor at the first CB's address.
+     */
+    private static Catalog dramFromTheFirstCbAddress() {
+        return new Catalog(Catalog.ALL_SHAPES, TensorChoice.ALL, ChipBufferChoice.ALL, ProgramChoice.ALL,
+                List.of(0, 7), List.of(64L * 1024), ArchPreset.WORMHOLE_B0.config().withDramUnreservedBase(100416),
+                3);
+    }
+
+    /** Opens {@code shape}, puts a one-page DRAM tensor on it, runs cb-only; returns each step's violation. */
+    private static List<Optional<Violation>> tensorThenCbAtItsAddress(Session session, MeshShape shape) {
+        InvariantChecker checker = new InvariantChecker(session);
+        List<Optional<Violation>> out = new ArrayList<>();
+        for (Op op : List.of(open(shape), new Op.CreateTensor("m0", "t0", TensorChoice.DRAM_1_PAGE),
+                new Op.RunProgram("m0", ProgramChoice.CB_ONLY, Optional.empty()))) {
+            out.add(checker.afterStep(session.apply(op)));
+        }
+        return out;
+    }
+
+    private static List<TruthSnapshot.Kind> kindsAt(Session session, int chip, long address) {
+        return session.truth().allocations().stream().filter(a -> a.chipId() == chip && a.address() == address)
+                .map(TruthSnapshot.Allocation::kind).toList();
+    }
+
+    @Test
+    void anUnreportedCircularBufferAtAReportedDramBuffersAddressIsAnUnderCount() {
+        // meshalloc-fix's tracker without CB reports (CircularBufferReporting.NONE, what the upstream GraphTracker
+        // sends for CBs): the tensor's key is reported once, the CB at its address never, so the server's only entry
+        // counts 1 where the chip holds two allocations. Only the count shows what is missing.
+        RuleSet noCbReports = RuleSet.MESHALLOC_FIX.with(CircularBufferReporting.NONE);
+        Session session = Session.start(noCbReports, dramFromTheFirstCbAddress());
+        List<Optional<Violation>> steps = tensorThenCbAtItsAddress(session, ONE);
+        assertEquals(List.of(TruthSnapshot.Kind.MESH_BUFFER, TruthSnapshot.Kind.CIRCULAR_BUFFER),
+                kindsAt(session, 0, 100416));
+        assertEquals(1, session.host().server().liveEntries().size());
+        assertEquals(1, session.host().server().entry(0, 100416).orElseThrow().refCount());
+        assertTrue(steps.get(0).isEmpty() && steps.get(1).isEmpty(), steps::toString);
+        Violation v = last(steps).orElseThrow();
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, v.invariant());
+        assertTrue(v.detail().startsWith("under counted key (device 0, buffer 100416): server holds DRAM 2048 B, "
+                + "ref_count 1"), v.detail());
+        assertTrue(v.detail().contains("and CB of program"), v.detail());
+    }
+
+    @Test
+    void aCbReportedAsDeviceZeroOnlyIsAnUnderCountOnChipOneWhereADramBufferHoldsItsKey() {
+        // Seed 002's code reports a mesh program's CBs as device 0 only: chip 1's CB is never reported. Its key is
+        // held by the tensor's chip-1 buffer, which is reported, so the server counts 1 where chip 1 holds two
+        // allocations (chip 0's key is over-counted, which a reference-counting server balances later).
+        Session session = Session.start(RuleSet.SEED_002_AFTER, dramFromTheFirstCbAddress());
+        List<Optional<Violation>> steps = tensorThenCbAtItsAddress(session, ONE_BY_TWO);
+        assertEquals(List.of(TruthSnapshot.Kind.MESH_BUFFER, TruthSnapshot.Kind.CIRCULAR_BUFFER),
+                kindsAt(session, 1, 100416));
+        assertEquals(1, session.host().server().entry(1, 100416).orElseThrow().refCount());
+        assertTrue(steps.get(0).isEmpty() && steps.get(1).isEmpty(), steps::toString);
+        Violation v = last(steps).orElseThrow();
+        assertEquals(Invariant.SERVER_VIEW_EQUALS_TRUTH, v.invariant());
+        assertTrue(v.detail().startsWith("under counted key (device 1, buffer 100416): server holds DRAM 2048 B, "
+                + "ref_count 1"), v.detail());
+        assertTrue(v.detail().contains("and CB of program"), v.detail());
     }
 }
