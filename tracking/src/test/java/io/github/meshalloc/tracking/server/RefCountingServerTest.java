@@ -152,6 +152,15 @@ class RefCountingServerTest {
     }
 
     @Test
+    void anAnomalyLimitOfZeroKeepsNoAnomalyButCountsEveryOne() {
+        AllocationServer none = AllocationServer.builder(ServerVersion.S1).anomalyLimit(0).build();
+        accept(none, alloc(14, 512, 0, 1, 9), free(14, 1, 9));
+        assertEquals(List.of(), none.anomalies());
+        assertEquals(2, none.anomalyCount());
+        assertEquals(0, none.activeAllocations());
+    }
+
+    @Test
     void aNegativeAnomalyLimitIsRefused() {
         AllocationServer.Builder builder = AllocationServer.builder(ServerVersion.S4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder.anomalyLimit(-1));
