@@ -68,6 +68,8 @@ public final class AllocationServer {
     private static final int COUNTERS = 10;
 
     private static final Comparator<Slot> BY_ID = (a, b) -> Long.compareUnsigned(a.bufferId, b.bufferId);
+    /** {@link BufferKey} order of the entries' (stored device, buffer id). */
+    private static final Comparator<Slot> BY_KEY = Comparator.<Slot>comparingInt(s -> s.device).thenComparing(BY_ID);
 
     /** Mutable registry entry ({@code BufferInfo}). */
     private static final class Slot {
@@ -776,11 +778,13 @@ public final class AllocationServer {
         long bytesTotal = 0;
         long cbs = 0;
         long kernels = 0;
+        List<Slot> slots = registry.values(); // a copy: removing below is safe
+        slots.sort(BY_KEY); // key order, not the table's: an out-of-range entry's anomaly is noted in this order
         for (int pid : dead) {
             print(new LogEvent.SweepDeadPid(pid));
             long count = 0;
             long bytes = 0;
-            for (Slot s : registry.values()) { // a copy: removing below is safe
+            for (Slot s : slots) {
                 if (s.ownerPid == pid) {
                     adjust(s.device, s.bufferId, s.type, -s.size, -1, "sweep of PID " + pid);
                     bytes += s.size;

@@ -30,6 +30,14 @@ public record BufferKey(int deviceId, long bufferId) implements Comparable<Buffe
      */
     @Override
     public int hashCode() {
+        return hash(deviceId, bufferId);
+    }
+
+    /**
+     * The hash of the key (deviceId, bufferId) without building it: {@link #hashCode()}, and the home slot of the
+     * server's registry table ({@link KeyTable}).
+     */
+    static int hash(int deviceId, long bufferId) {
         long h = (bufferId ^ ((long) deviceId << 32 | (deviceId & 0xFFFFFFFFL))) * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }

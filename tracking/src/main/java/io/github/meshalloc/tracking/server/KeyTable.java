@@ -10,8 +10,9 @@ import java.util.function.Consumer;
  *
  * <p>Open addressing with linear probing; a slot's buffer id and device sit side by side in one {@code long[]} (one
  * cache line to compare a key), values in a parallel array; removal shifts later entries of the probe run back
- * (no tombstones). The hash is {@link BufferKey#hashCode()}'s 64-bit mix. Iteration order is unspecified (as the
- * C++ map's), so whatever is printed must be sorted. Not thread-safe: the server guards it with its lock.
+ * (no tombstones). The hash is {@link BufferKey#hashCode()}'s 64-bit mix ({@link BufferKey#hash(int, long)}).
+ * Iteration order is unspecified (as the C++ map's), so whatever is printed must be sorted. Not thread-safe: the
+ * server guards it with its lock.
  *
  * @param <V> value type
  */
@@ -33,11 +34,6 @@ final class KeyTable<V> {
         mask = capacity - 1;
     }
 
-    private static int hash(int device, long id) {
-        long h = (id ^ ((long) device << 32 | (device & 0xFFFFFFFFL))) * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
-    }
-
     private boolean at(int i, int device, long id) {
         return keys[2 * i] == id && keys[2 * i + 1] == device;
     }
@@ -49,11 +45,11 @@ final class KeyTable<V> {
     }
 
     private int homeOf(int i) {
-        return hash((int) keys[2 * i + 1], keys[2 * i]) & mask;
+        return BufferKey.hash((int) keys[2 * i + 1], keys[2 * i]) & mask;
     }
 
     private int indexOf(int device, long id) {
-        int i = hash(device, id) & mask;
+        int i = BufferKey.hash(device, id) & mask;
         while (values[i] != null) {
             if (at(i, device, id)) {
                 return i;
@@ -72,7 +68,7 @@ final class KeyTable<V> {
 
     /** Maps the key to {@code value} (not null), replacing any value. */
     void put(int device, long id, V value) {
-        int i = hash(device, id) & mask;
+        int i = BufferKey.hash(device, id) & mask;
         while (values[i] != null) {
             if (at(i, device, id)) {
                 values[i] = value;
@@ -95,7 +91,7 @@ final class KeyTable<V> {
             if (oldValues[j] != null) {
                 int device = (int) oldKeys[2 * j + 1];
                 long id = oldKeys[2 * j];
-                int i = hash(device, id) & mask;
+                int i = BufferKey.hash(device, id) & mask;
                 while (values[i] != null) {
                     i = (i + 1) & mask;
                 }

@@ -4,6 +4,7 @@ import static io.github.meshalloc.tracking.server.ServerTestSupport.accept;
 import static io.github.meshalloc.tracking.server.ServerTestSupport.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.meshalloc.tracking.log.LogStream;
 import io.github.meshalloc.tracking.log.ServerLine;
@@ -113,5 +114,20 @@ class DeviceDetectionTest {
     void deviceInfoRejectsOutOfRangeWordsAndEmptyErrors() {
         assertThrows(IllegalArgumentException.class, () -> DeviceInfo.of(2, 1L << 32, 1, 1, 1, 1, false));
         assertThrows(IllegalArgumentException.class, () -> DeviceInfo.failed(""));
+    }
+
+    @Test
+    void deviceInfoTakesTheWholeU32RangeOfEveryWord() {
+        long u32Max = 4294967295L;
+        DeviceInfo max = DeviceInfo.of(u32Max, u32Max, u32Max, u32Max, u32Max, u32Max, true);
+        assertEquals(u32Max, max.dramSizePerChannel());
+        assertEquals(u32Max * u32Max, max.totalDramSize()); // u64 product, as the server computes it
+        for (int word = 0; word < 6; word++) {
+            long[] w = {1, 1, 1, 1, 1, 1};
+            w[word] = u32Max + 1;
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DeviceInfo.of(w[0], w[1], w[2], w[3], w[4], w[5], false));
+            assertTrue(e.getMessage().endsWith(" is 4294967296; allowed 0..4294967295"), e.getMessage());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.meshalloc.tracking.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The server's registry table behaves as a HashMap of BufferKeys under random puts, gets and removals. */
+/**
+ * The server's registry table behaves as a HashMap of BufferKeys under random puts, gets and removals, also when a
+ * probe run wraps from the last slot to the first and a removal has to repair it.
+ */
 class KeyTableTest {
 
     private static long randomId(SplittableRandom r) {
@@ -76,5 +80,72 @@ class KeyTableTest {
         table.put(3, 7, 1);
         assertEquals(1, table.get(3, 7));
         assertEquals(1, table.size());
+    }
+
+    /** Slots of a new table (it grows past half full: these tests stay far below). */
+    private static final int SLOTS = 64;
+
+    /** The first page-aligned buffer id above {@code after} whose key on device 0 has home slot {@code home}. */
+    private static long idWithHome(int home, long after) {
+        for (long id = (after / 4096 + 1) * 4096; ; id += 4096) {
+            if ((BufferKey.hash(0, id) & (SLOTS - 1)) == home) {
+                return id;
+            }
+        }
+    }
+
+    @Test
+    void removingTheLastSlotPullsBackAWrappedEntryWhoseHomeIsTheHole() {
+        long a = idWithHome(SLOTS - 1, 0); // slot 63
+        long b = idWithHome(SLOTS - 1, a); // home 63, wraps to slot 0
+        long c = idWithHome(0, 0); // home 0, pushed to slot 1
+        KeyTable<String> table = new KeyTable<>();
+        table.put(0, a, "a");
+        table.put(0, b, "b");
+        table.put(0, c, "c");
+        table.remove(0, a);
+        assertNull(table.get(0, a));
+        assertEquals("b", table.get(0, b));
+        assertEquals("c", table.get(0, c));
+        assertEquals(2, table.size());
+        table.remove(0, b);
+        assertEquals("c", table.get(0, c));
+        assertEquals(List.of("c"), table.values());
+    }
+
+    @Test
+    void removingTheLastSlotLeavesAWrappedEntryThatIsAtItsHome() {
+        long a = idWithHome(SLOTS - 1, 0); // slot 63
+        long d = idWithHome(0, 0); // slot 0, its home
+        long e = idWithHome(0, d); // home 0, slot 1
+        KeyTable<String> table = new KeyTable<>();
+        table.put(0, a, "a");
+        table.put(0, d, "d");
+        table.put(0, e, "e");
+        table.remove(0, a);
+        assertNull(table.get(0, a));
+        assertEquals("d", table.get(0, d));
+        assertEquals("e", table.get(0, e));
+        table.remove(0, d);
+        assertEquals("e", table.get(0, e));
+        assertEquals(1, table.size());
+    }
+
+    @Test
+    void aWrappedEntryWhoseHomeLiesAfterTheHoleStaysPut() {
+        long a = idWithHome(SLOTS - 2, 0); // slot 62
+        long b = idWithHome(SLOTS - 1, 0); // slot 63
+        long f = idWithHome(SLOTS - 1, b); // home 63, wraps to slot 0
+        KeyTable<String> table = new KeyTable<>();
+        table.put(0, a, "a");
+        table.put(0, b, "b");
+        table.put(0, f, "f");
+        table.remove(0, a);
+        assertEquals("b", table.get(0, b));
+        assertEquals("f", table.get(0, f));
+        table.remove(0, b);
+        assertEquals("f", table.get(0, f));
+        assertEquals(1, table.size());
+        assertNotEquals(a, f);
     }
 }

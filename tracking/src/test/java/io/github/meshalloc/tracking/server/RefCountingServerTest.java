@@ -152,10 +152,43 @@ class RefCountingServerTest {
     }
 
     @Test
+    void anAnomalyLimitOfZeroKeepsNoAnomalyButCountsEveryOne() {
+        AllocationServer none = AllocationServer.builder(ServerVersion.S1).anomalyLimit(0).build();
+        accept(none, alloc(14, 512, 0, 1, 9), free(14, 1, 9));
+        assertEquals(List.of(), none.anomalies());
+        assertEquals(2, none.anomalyCount());
+        assertEquals(0, none.activeAllocations());
+    }
+
+    @Test
     void aNegativeAnomalyLimitIsRefused() {
         AllocationServer.Builder builder = AllocationServer.builder(ServerVersion.S4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder.anomalyLimit(-1));
         assertEquals("anomaly limit -1 must not be negative", e.getMessage());
+    }
+
+    @Test
+    void aSweepNotesItsOutOfRangeEntriesInKeyOrderAndALimitKeepsTheFirstInThatOrder() {
+        // The class promises BufferKey order for every iteration over a registry; a sweep that removes entries of
+        // devices 9..12 (undefined behaviour in the C++) notes one anomaly per entry, so they come in that order.
+        for (int limit : new int[] {Integer.MAX_VALUE, 45}) {
+            AllocationServer s = AllocationServer.builder(ServerVersion.S1).quiet(true).anomalyLimit(limit).build();
+            List<BufferKey> allocated = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                BufferKey key = new BufferKey(9 + i % 4, 0x100000L + (long) (i * 7 % 40) * 2048);
+                allocated.add(key);
+                s.acceptAlloc(key.deviceId(), 2048, 0, 5, key.bufferId(), 0);
+            }
+            s.acceptAlloc(1, 2048, 0, 5, 0x100000L, 0);
+            int before = s.anomalies().size();
+            assertEquals(new SweepResult(List.of(5), 41, 41 * 2048, 0, 0), s.sweep(LivenessOracle.deadPids(Set.of(5))));
+            List<BufferKey> noted = s.anomalies().stream().skip(before)
+                    .map(a -> new BufferKey(a.deviceId(), a.bufferId())).toList();
+            List<BufferKey> sorted = allocated.stream().sorted().toList();
+            assertEquals(limit == 45 ? sorted.subList(0, 5) : sorted, noted, "limit " + limit);
+            assertEquals(80, s.anomalyCount());
+            assertEquals(DeviceCounters.ZERO, s.counters(1));
+        }
     }
 
     @Test
