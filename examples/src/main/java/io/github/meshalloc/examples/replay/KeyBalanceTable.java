@@ -1,5 +1,6 @@
 package io.github.meshalloc.examples.replay;
 
+import io.github.meshalloc.tracking.server.BufferKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,7 +11,7 @@ import java.util.List;
  * bookkeeping behind {@link KeyBalance} ({@code MUM/analyze_buffer_log.py}'s per-key counts).
  *
  * <p>Open addressing with linear probing over one {@code long[]}, a key's id, device and tallies side by side (one
- * cache miss per lookup, not one per field); the hash is {@code BufferKey}'s 64-bit golden-ratio mix (buffer ids are
+ * cache miss per lookup, not one per field); the hash is {@link BufferKey#hash}, a 64-bit golden-ratio mix (buffer ids are
  * addresses whose low bits are mostly equal). Keys are never removed.
  */
 final class KeyBalanceTable {
@@ -40,15 +41,10 @@ final class KeyBalanceTable {
         mask = capacity - 1;
     }
 
-    private static int hash(int device, long id) {
-        long h = (id ^ ((long) device << 32 | (device & 0xFFFFFFFFL))) * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
-    }
-
     /** The base index of the key's slot, inserted with zero tallies if new. */
     private int slot(int device, long id) {
         long word = USED | (device & 0xFFFFFFFFL);
-        int i = hash(device, id) & mask;
+        int i = BufferKey.hash(device, id) & mask;
         while (true) {
             int base = STRIDE * i;
             long w = slots[base + 1];
@@ -76,7 +72,7 @@ final class KeyBalanceTable {
         allocate((mask + 1) * 2);
         for (int j = 0; j < old.length; j += STRIDE) {
             if ((old[j + 1] & USED) != 0) {
-                int i = hash((int) old[j + 1], old[j]) & mask;
+                int i = BufferKey.hash((int) old[j + 1], old[j]) & mask;
                 while ((slots[STRIDE * i + 1] & USED) != 0) {
                     i = (i + 1) & mask;
                 }

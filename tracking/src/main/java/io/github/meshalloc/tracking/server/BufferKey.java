@@ -34,10 +34,12 @@ public record BufferKey(int deviceId, long bufferId) implements Comparable<Buffe
     }
 
     /**
-     * The hash of the key (deviceId, bufferId) without building it: {@link #hashCode()}, and the home slot of the
-     * server's registry table ({@link KeyTable}).
+     * The hash of the key (deviceId, bufferId) without building it: {@link #hashCode()}, the home slot of the
+     * server's registry table ({@link KeyTable}), and of any other open-addressing table keyed by (device, buffer id)
+     * that wants the same spread without allocating a key (a meshalloc helper, not a C++ function: the server's
+     * hash map leaves its hash unspecified).
      */
-    static int hash(int deviceId, long bufferId) {
+    public static int hash(int deviceId, long bufferId) {
         long h = (bufferId ^ ((long) deviceId << 32 | (deviceId & 0xFFFFFFFFL))) * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }
