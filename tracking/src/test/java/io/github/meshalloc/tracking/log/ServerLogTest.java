@@ -23,6 +23,7 @@ class ServerLogTest {
         assertEquals(List.of(), log.eventsFrom(3));
         assertEquals(List.of(), log.linesFrom(3));
         assertEquals(log.events(), log.eventsFrom(0));
+        assertEquals(log.lines(), log.linesFrom(0));
         assertEquals(List.of(new LogEvent.ActiveAllocations(0)), log.eventsFrom(2));
         assertEquals(List.of("  Active allocations: 0"), log.linesFrom(2).stream().map(ServerLine::text).toList());
     }
