@@ -3,10 +3,12 @@ package io.github.meshalloc.tracking.log;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -96,5 +98,21 @@ class ByteLineReaderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ByteLineReader(new ByteArrayInputStream(new byte[0]), 0));
         assertEquals("chunk 0 must be positive", e.getMessage());
+    }
+    /** Closing the reader closes the stream it reads (it owns it, as a {@code BufferedReader} does). */
+    @Test
+    void closingTheReaderClosesItsStream() throws IOException {
+        boolean[] closed = {false};
+        InputStream in = new ByteArrayInputStream("a\n".getBytes(StandardCharsets.ISO_8859_1)) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
+        ByteLineReader r = new ByteLineReader(in, 4);
+        assertTrue(r.next());
+        assertFalse(closed[0]);
+        r.close();
+        assertTrue(closed[0]);
     }
 }

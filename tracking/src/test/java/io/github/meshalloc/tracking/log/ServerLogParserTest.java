@@ -222,4 +222,49 @@ class ServerLogParserTest {
         assertEquals(3, e.lineNumber());
         assertEquals("✗ [PID 7] Freed buffer 9 (64 bytes", e.line());
     }
+    /**
+     * The reason says where the line stops matching, as a 1-based column, and a number that is missing is reported
+     * as missing, not as too big.
+     */
+    @Test
+    void theReasonNamesTheOneBasedColumnAndAMissingNumberAsMissing() {
+        String prefix = "Unknown message type: ";
+        LogParseException e = assertThrows(LogParseException.class,
+                () -> strict.parseLine(prefix + "four", 1));
+        assertTrue(e.reason().endsWith("expected a number at column " + (prefix.length() + 1)), e.reason());
+        String noSize = "⚠️  Invalid size  - ignoring message";
+        LogParseException missing = assertThrows(LogParseException.class, () -> strict.parseLine(noSize, 1));
+        assertTrue(missing.reason().contains("expected an unsigned number at column "
+                + ("⚠️  Invalid size ".length() + 1)), missing.reason());
+    }
+
+    /**
+     * A line cut right after the exponent letter of a figure (a log whose writer was killed mid-line) is a broken line
+     * like any other: malformed if it started like an event, {@code Other} if not; the parser never fails on it with
+     * anything but {@link LogParseException}.
+     */
+    @Test
+    void aLineCutRightAfterAnExponentLetterIsBrokenNotACrash() {
+        String event = "✓ [CB_ALLOC] Device 0: +1e";
+        assertInstanceOf(LogEvent.Malformed.class, lenient.parseLine(event, 1));
+        assertThrows(LogParseException.class, () -> strict.parseLine(event, 1));
+        for (String structural : List.of("    Total: 1e", "  │   Size:      1e")) {
+            assertEquals(new LogEvent.Other(structural), strict.parseLine(structural, 1), structural);
+        }
+    }
+
+    /**
+     * Writer then parser is the identity on every event the records admit, including figures with a sign. The servers
+     * never print one (their figures are unsigned byte counts scaled to MB or KB, reference section 4), but a record
+     * may hold any finite figure and {@link GFormat#g} prints its sign.
+     */
+    @Test
+    void figuresWithASignRoundTrip() {
+        for (LogEvent e : List.of(new LogEvent.StatsKb(LogEvent.StatsLabel.TOTAL, -2.5),
+                new LogEvent.CbAlloc(0, -0.0, -1e-05), new LogEvent.KernelSizeLine(-56),
+                new LogEvent.DumpBuffer(0x40, -12, 1, 1))) {
+            String line = ServerLogWriter.render(e);
+            assertEquals(e, strict.parseLine(line), line);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.github.meshalloc.tracking.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -86,5 +87,19 @@ class ServerLogWriterTest {
         assertEquals(2, log.linesFrom(1).size());
         assertEquals("Unknown message type: 4\n\n  Active allocations: 0\n", log.render());
         assertThrows(IllegalArgumentException.class, () -> log.linesFrom(4));
+    }
+    /** A line break is refused wherever it stands in a free-text field, first character included. */
+    @Test
+    void aLineBreakAnywhereInFreeTextIsRefused() {
+        for (String text : List.of("\nx", "\rx", "x\n", "x\ry", "\n", "\r")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LogEvent.Other(text),
+                    text);
+            assertTrue(e.getMessage().startsWith("text must be a single line but contains a line break"),
+                    e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new LogEvent.DeviceQueryFailed(0, text));
+            assertThrows(IllegalArgumentException.class,
+                    () -> new LogEvent.SocDetail(LogEvent.SocDetailLabel.ARCH, text));
+        }
+        assertEquals("", ServerLogWriter.render(new LogEvent.Other("")));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.meshalloc.tracking.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -164,5 +166,98 @@ class Utf8EventParserTest {
         assertNull(p.parse(b, 0, b.length));
         assertThrows(IllegalStateException.class, p::event);
         assertThrows(IndexOutOfBoundsException.class, () -> p.parse(b, 2, 9));
+    }
+    /**
+     * Only {@code bytes[from, to)} is read: every prefix of a fast-kind line, parsed in an array that ends where it
+     * ends and as a range of the whole line's bytes, gives the same answer without reading past its end (a replayed
+     * log's last line may be cut anywhere, and {@link ByteLineReader} hands over ranges of a larger buffer).
+     */
+    @Test
+    void onlyTheRangeIsReadSoEveryCutLineGivesTheSameAnswerAloneAndInsideALongerArray() {
+        int cuts = 0;
+        for (String line : LogSamples.all().values()) {
+            byte[] whole = line.getBytes(StandardCharsets.UTF_8);
+            if (new Utf8EventParser().parse(whole, 0, whole.length) == null) {
+                continue;
+            }
+            for (int k = 0; k <= whole.length; k++) {
+                byte[] alone = Arrays.copyOf(whole, k);
+                Utf8EventParser a = new Utf8EventParser();
+                Utf8EventParser b = new Utf8EventParser();
+                LineKind kindAlone = a.parse(alone, 0, k);
+                LineKind kindInside = b.parse(whole, 0, k);
+                assertEquals(kindAlone, kindInside, line + " cut at " + k);
+                if (kindAlone != null) {
+                    assertEquals(a.event(), b.event(), line + " cut at " + k);
+                    assertEquals(ServerLogParser.strict().parseLine(new String(alone, StandardCharsets.UTF_8)),
+                            a.event(), line + " cut at " + k);
+                }
+                cuts++;
+            }
+        }
+        assertTrue(cuts > 500, "cuts " + cuts);
+    }
+
+    /**
+     * An empty number, id or TYPE field is no event: the String parser reports the line malformed, and the fast
+     * path declines it rather than reading a stale or default value for the missing field.
+     */
+    @Test
+    void anEmptyFieldIsDeclinedAndTheLineIsMalformed() {
+        Utf8EventParser p = new Utf8EventParser();
+        // A recognised line first, so that stale values from it are there to be picked up.
+        byte[] first = "✓ [PID 5] Allocated 64 bytes of L1 on device 3 (buffer_id=9, ref_count=2)"
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(LineKind.ALLOC_DUP, p.parse(first, 0, first.length));
+        for (String line : List.of(
+                "✗ [PID 1] Freed buffer 5 ( bytes)",
+                "✗ [PID 1] Freed buffer 5 on device 0 ( bytes, FINAL)",
+                "✓ [PID 1] Allocated 64 bytes of DRAM on device 0 (buffer_id=)",
+                "✓ [PID 1] Allocated 64 bytes of DRAM on device 0 (buffer_id=0x)",
+                "✗ [PID 1] Freed buffer  on device 0 (64 bytes, FINAL)",
+                "✓ [PID 1] Allocated 64 bytes of  on device 0 (buffer_id=1)",
+                "✓ [PID ] Allocated 64 bytes of DRAM on device 0 (buffer_id=1)",
+                "⚠ [PID 1] Deallocation for unknown buffer 0x10 on device  (allocated before tracking started)")) {
+            byte[] b = line.getBytes(StandardCharsets.UTF_8);
+            p.parse(b, 0, b.length);
+            assertNull(p.kind(), line);
+            assertInstanceOf(LogEvent.Malformed.class, lenient.parseLine(line, 1), line);
+        }
+    }
+
+    /**
+     * The longest spellings the fast path takes (javadoc: 10+ digits in an int field, 19+ in a u64 and a 17th hex
+     * digit are left to the String parser): 9-digit ints, 18-digit u64s, 16 hex digits, hex digits A-F in either case.
+     */
+    @Test
+    void theLongestUsualSpellingsAreRecognised() {
+        assertEquals(LineKind.ALLOC_NEW, check("✓ [PID 123456789] Allocated 4096 bytes of DRAM on device -99999999 "
+                + "(buffer_id=0x10)"));
+        assertEquals(LineKind.FREE_PARTIAL, check("✗ [PID -123456789] Freed buffer 999999999999999999 on device 0 "
+                + "(123456789012345678 bytes, ref_count=999999999 remaining)"));
+        assertEquals(LineKind.ALLOC_DUP, check("✓ [PID 1] Allocated 1 bytes of TRACE on device 1 "
+                + "(buffer_id=0xfedcba9876543210, ref_count=1)"));
+        assertEquals(LineKind.UNKNOWN_FREE, check("⚠ [PID 1] Deallocation for unknown buffer 0xFEDCBA9876543210 on "
+                + "device 0 (allocated before tracking started)"));
+        assertEquals(LineKind.FREE_E0, check("✗ [PID 1] Freed buffer 0xAbCdEf (1 bytes)"));
+    }
+
+    /** The fields read back what {@link Utf8EventParser#event()} holds (the replay tool reads them directly). */
+    @Test
+    void theFieldsAreThoseOfTheEvent() {
+        Utf8EventParser p = new Utf8EventParser();
+        byte[] dup = "✓ [PID -5] Allocated 12288 bytes of L1_SMALL on device 7 (buffer_id=0x3ffff800, ref_count=4)"
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(LineKind.ALLOC_DUP, p.parse(dup, 0, dup.length));
+        assertEquals(LineKind.ALLOC_DUP, p.kind());
+        assertEquals(new LogEvent.AllocDup(p.pid(), p.size(), p.bufferType(), p.device(), p.bufferId(),
+                p.idFormat(), p.refCount()), p.event());
+        assertEquals(List.of(-5, 12288L, 3, 7, 0x3ffff800L, IdFormat.HEX, 4), List.of(p.pid(), p.size(),
+                p.bufferType(), p.device(), p.bufferId(), p.idFormat(), p.refCount()));
+        byte[] e0 = "✗ [PID 12345] Freed buffer 77 (1048576 bytes)".getBytes(StandardCharsets.UTF_8);
+        assertEquals(LineKind.FREE_E0, p.parse(e0, 0, e0.length));
+        assertEquals(List.of(12345, 1048576L, 0, 77L, IdFormat.DECIMAL), List.of(p.pid(), p.size(), p.device(),
+                p.bufferId(), p.idFormat()));
+        assertEquals(new LogEvent.FreeE0(12345, 77, IdFormat.DECIMAL, 1048576), p.event());
     }
 }
