@@ -267,4 +267,24 @@ class ServerLogParserTest {
             assertEquals(e, strict.parseLine(line), line);
         }
     }
+    /**
+     * A kernel's age in the dump is a signed 64-bit count of seconds, so every value of a Java {@code long} parses,
+     * the 19-digit ones included. A 20th digit, or a 19-digit value past 2^63 - 1, makes the box line structural
+     * text ({@code Other}, as for any box line that does not match), never an age that wrapped around.
+     * (Before this test only the random round-trip property reached 19 digits.)
+     */
+    @Test
+    void aKernelAgeTakesEverySigned64BitValueAndNoTwentiethDigit() {
+        for (long age : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000_000_000_000_000L, -1, 0}) {
+            LogEvent e = new LogEvent.KernelAgeLine(age);
+            String line = ServerLogWriter.render(e);
+            assertEquals(e, strict.parseLine(line), line);
+        }
+        String template = ServerLogWriter.render(new LogEvent.KernelAgeLine(7));
+        assertTrue(template.endsWith(" 7 seconds"), template);
+        for (String figure : List.of("10000000000000000000", "9223372036854775808", "-9223372036854775809")) {
+            String line = template.replace(" 7 seconds", " " + figure + " seconds");
+            assertEquals(new LogEvent.Other(line), strict.parseLine(line, 1), line);
+        }
+    }
 }
