@@ -191,6 +191,49 @@ class FreeListOptTreeProperties {
     }
 
     /**
+     * The documented thresholds (class Javadoc: a trusted class list longer than 512 blocks is held as a tree;
+     * {@code setTreeThresholdForTesting}: back to an array below a quarter of that), at the default: 512 holes
+     * of 1 KiB stay an array, the 513th makes a tree, which stays a tree down to 128 holes and is an array
+     * again at 127, and a tree again past 512. Every step matches the literal arrays.
+     */
+    @Example
+    void aHoleListIsATreeAbove512BlocksUntilItFallsBelow128() {
+        FreeListOpt literal = new FreeListOpt(64L << 20, 0, 64, 64, SearchPolicy.FIRST);
+        literal.disableShortcutsForTesting();
+        FreeListOpt fast = new FreeListOpt(64L << 20, 0, 64, 64, SearchPolicy.FIRST);
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 2 * 600 + 1; i++) {
+            long address = fast.allocate(1024, true, 0).orElseThrow();
+            assertEquals(OptionalLong.of(address), literal.allocate(1024, true, 0));
+            blocks.add(address);
+        }
+        // Free the blocks between live ones: hole number h is blocks[2h + 1], all in class 0.
+        for (int holes = 1; holes <= 513; holes++) {
+            long address = blocks.get(2 * holes - 1);
+            fast.deallocate(address);
+            literal.deallocate(address);
+            assertEquals(holes, fast.segregatedFreeBlocks().get(0).size());
+            assertEquals(holes > 512 ? 1 : 0, fast.treeClassCountForTesting(), "after " + holes + " holes");
+        }
+        // Bottom-up 1 KiB requests fill the lowest hole exactly, one hole fewer each time.
+        for (int holes = 512; holes >= 100; holes--) {
+            assertEquals(literal.allocate(1024, true, 0), fast.allocate(1024, true, 0));
+            assertEquals(holes, fast.segregatedFreeBlocks().get(0).size());
+            assertEquals(holes >= 128 ? 1 : 0, fast.treeClassCountForTesting(), "down to " + holes + " holes");
+        }
+        assertEquals(literal.segregatedFreeBlocks(), fast.segregatedFreeBlocks());
+        // Freeing more blocks at odd positions from the top makes new holes: a tree again past 512.
+        int holes = 100;
+        for (int i = 2 * 600 - 1; holes < 513; i -= 2) {
+            fast.deallocate(blocks.get(i));
+            literal.deallocate(blocks.get(i));
+            holes = fast.segregatedFreeBlocks().get(0).size();
+            assertEquals(holes > 512 ? 1 : 0, fast.treeClassCountForTesting(), "up to " + holes + " holes");
+        }
+        assertEquals(literal.dumpBlocks(), fast.dumpBlocks());
+    }
+
+    /**
      * The benchmark's layout (many 1 KiB holes between live blocks): the hole list becomes a tree with the
      * default threshold, and bottom-up and top-down hole allocations still match the literal arrays.
      */
