@@ -17,6 +17,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FreeListOpt's class lists held as trees (while trusted, above a length threshold) must give exactly what
@@ -231,6 +233,79 @@ class FreeListOptTreeProperties {
             assertEquals(holes > 512 ? 1 : 0, fast.treeClassCountForTesting(), "up to " + holes + " holes");
         }
         assertEquals(literal.dumpBlocks(), fast.dumpBlocks());
+    }
+
+    /**
+     * The first miss of a class-list removal while a class is a tree: a shrink to size 0 retires free block 6
+     * (a slot that was never a tree node since the last clear) while allocated block 8 below it still links to
+     * it, and freeing block 8 then merges the dead slot, a size-0 "block" of class 0, whose list is a tree. The
+     * literal search misses it and the lists are distrusted; the tree allocator must do the same (slot 6 is no
+     * node of class 0's tree), also when slot 6 was a node of that class before a clear.
+     * Layout (64 KiB, 1 KiB blocks top-down in slots 0-6 at 63K down to 57K, free slot 7 below them): holes at
+     * 62K and 60K make class 0 a tree (threshold 1); 2 KiB bottom-up takes [0, 2K) in slot 7, its remainder gets
+     * slot 8; freeing 57K merges slot 6 into slot 8; 1 KiB bottom-up (FIRST) takes [2K, 3K) in slot 8 and gives
+     * the remainder [3K, 58K) the reused slot 6; the 55 KiB shrink reaches free slot 6 before allocated slots 7
+     * and 8 below the new bottom, as the C++ scan does, and retires it.
+     */
+    @ParameterizedTest(name = "clear first: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMissOnADeadSlotWhileItsClassIsATreeDistrustsTheListsLikeTheLiteralSearch(boolean clearFirst) {
+        FreeListOpt literal = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        literal.disableShortcutsForTesting();
+        FreeListOpt trees = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        trees.setTreeThresholdForTesting(1);
+        List<java.util.function.Function<FreeListOpt, Object>> steps = new ArrayList<>();
+        if (clearFirst) {
+            // Slots 0-7 at 63K down to 56K; holes at 62K, 60K and 57K (slot 6) make a class-0 tree; then clear.
+            for (int i = 0; i < 8; i++) {
+                steps.add(a -> a.allocate(1024, false, 0));
+            }
+            for (long k : new long[] {62, 60, 57}) {
+                steps.add(a -> {
+                    a.deallocate(k * 1024);
+                    return "free " + k + "K";
+                });
+            }
+            steps.add(a -> {
+                a.clear();
+                return "clear";
+            });
+        }
+        for (int i = 0; i < 7; i++) {
+            steps.add(a -> a.allocate(1024, false, 0));
+        }
+        for (long k : new long[] {62, 60}) {
+            steps.add(a -> {
+                a.deallocate(k * 1024);
+                return "free " + k + "K";
+            });
+        }
+        steps.add(a -> a.allocate(2048, true, 0));
+        steps.add(a -> {
+            a.deallocate(57 * 1024);
+            return "free 57K";
+        });
+        steps.add(a -> a.allocate(1024, true, 0));
+        steps.add(a -> {
+            a.shrinkSize(55 * 1024, true);
+            return a.freeMetaBlockSlots();
+        });
+        steps.add(a -> {
+            a.deallocate(2048);
+            return "free 2K";
+        });
+        steps.add(a -> a.allocate(1024, true, 0));
+        steps.add(a -> a.allocate(1024, false, 0));
+        for (int step = 0; step < steps.size(); step++) {
+            if (step == steps.size() - 3) {
+                assertEquals(1, trees.treeClassCountForTesting(), "class 0 is a tree when the dead slot is merged");
+                assertEquals(List.of(6), trees.freeMetaBlockSlots());
+            }
+            Object expected = steps.get(step).apply(literal);
+            assertEquals(expected, steps.get(step).apply(trees), "step " + step);
+            assertEquals(literal.dumpBlocks(), trees.dumpBlocks(), "after step " + step);
+        }
+        assertFalse(trees.freeListsTrustedForTesting(), "the miss distrusts the lists");
     }
 
     /**
