@@ -2,6 +2,7 @@ package io.github.meshalloc.allocator.algorithms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.meshalloc.allocator.algorithms.FreeListOpt.SearchPolicy;
@@ -233,6 +234,38 @@ class FreeListOptTreeProperties {
             assertEquals(holes > 512 ? 1 : 0, fast.treeClassCountForTesting(), "up to " + holes + " holes");
         }
         assertEquals(literal.dumpBlocks(), fast.dumpBlocks());
+    }
+
+    /**
+     * The test seams' own contracts, which the differential tests above rely on: disabling the shortcuts
+     * distrusts the lists at once (so the "literal" twin really runs the literal searches), a threshold is
+     * never negative, and a threshold set later turns the existing lists into trees or back into arrays
+     * (above {@code above} blocks a tree, below {@code max(1, above / 4)} an array).
+     */
+    @Example
+    void theTestSeamsDoWhatTheySay() {
+        FreeListOpt literal = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        assertTrue(literal.freeListsTrustedForTesting());
+        literal.disableShortcutsForTesting();
+        assertFalse(literal.freeListsTrustedForTesting(), "shortcuts disabled, lists still trusted");
+        assertThrows(IllegalArgumentException.class, () -> literal.setTreeThresholdForTesting(-1));
+
+        FreeListOpt list = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        // 17 blocks of 1 KiB top-down, then 8 holes between live blocks: class 0 holds 8 blocks.
+        for (int i = 0; i < 17; i++) {
+            list.allocate(1024, false, 0);
+        }
+        for (int k = 62; k >= 48; k -= 2) {
+            list.deallocate(k * 1024L);
+        }
+        assertEquals(8, list.segregatedFreeBlocks().get(0).size());
+        assertEquals(0, list.treeClassCountForTesting());
+        list.setTreeThresholdForTesting(7);
+        assertEquals(1, list.treeClassCountForTesting(), "8 blocks > 7: a tree");
+        list.setTreeThresholdForTesting(32);
+        assertEquals(1, list.treeClassCountForTesting(), "8 blocks are not below max(1, 32 / 4) = 8: still a tree");
+        list.setTreeThresholdForTesting(36);
+        assertEquals(0, list.treeClassCountForTesting(), "8 blocks are below max(1, 36 / 4) = 9: an array");
     }
 
     /**
