@@ -32,7 +32,8 @@ class CoreValueTypesTest {
         assertEquals(new CoreRange(new CoreCoord(0, 0), new CoreCoord(0, 0)), CoreRange.grid(1, 1));
         assertEquals("grid 0x1 must have positive sides",
                 assertThrows(IllegalArgumentException.class, () -> CoreRange.grid(0, 1)).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CoreRange.grid(1, 0));
+        assertEquals("grid 1x0 must have positive sides",
+                assertThrows(IllegalArgumentException.class, () -> CoreRange.grid(1, 0)).getMessage());
         assertEquals("[(x=0,y=0) - (x=7,y=9)]", CoreRange.grid(8, 10).toString());
     }
 
