@@ -32,7 +32,8 @@ class CoreValueTypesTest {
         assertEquals(new CoreRange(new CoreCoord(0, 0), new CoreCoord(0, 0)), CoreRange.grid(1, 1));
         assertEquals("grid 0x1 must have positive sides",
                 assertThrows(IllegalArgumentException.class, () -> CoreRange.grid(0, 1)).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CoreRange.grid(1, 0));
+        assertEquals("grid 1x0 must have positive sides",
+                assertThrows(IllegalArgumentException.class, () -> CoreRange.grid(1, 0)).getMessage());
         assertEquals("[(x=0,y=0) - (x=7,y=9)]", CoreRange.grid(8, 10).toString());
     }
 
@@ -54,6 +55,33 @@ class CoreValueTypesTest {
         assertFalse(r.intersects(new CoreRange(new CoreCoord(0, 3), new CoreCoord(1, 5))));
         assertFalse(r.intersects(new CoreRange(new CoreCoord(2, 6), new CoreCoord(4, 7))));
         assertFalse(r.intersects(new CoreRange(new CoreCoord(2, 0), new CoreCoord(4, 2))));
+    }
+
+    /**
+     * {@code CoreRange::contains(const CoreRange&)}: the facts of tt-metal's gtests TestCoreRangeContains and
+     * TestCoreRangeNotContains (core_coord tests, fixture CoreCoordFixture), with the fixture's ranges.
+     */
+    @Test
+    void aRangeContainsAnotherOnlyIfBothItsCornersLieInside() {
+        CoreRange cr1 = new CoreRange(new CoreCoord(0, 0), new CoreCoord(1, 1));
+        CoreRange cr2 = new CoreRange(new CoreCoord(3, 3), new CoreCoord(5, 4));
+        CoreRange cr4 = new CoreRange(new CoreCoord(0, 0), new CoreCoord(5, 4));
+        CoreRange cr7 = new CoreRange(new CoreCoord(2, 0), new CoreCoord(7, 4));
+        CoreRange sc1 = CoreRange.of(new CoreCoord(1, 1));
+        CoreRange sc2 = CoreRange.of(new CoreCoord(0, 1));
+        // contains
+        assertTrue(cr1.contains(sc1), "a range holds a single core at its end corner");
+        assertTrue(cr1.contains(cr1), "a range holds itself");
+        assertTrue(cr4.contains(cr2), "a range holds a range that shares its end corner");
+        // does not contain
+        assertFalse(sc1.contains(cr1), "a single core does not hold a larger range around it");
+        assertFalse(sc1.contains(sc2), "nor another single core");
+        assertFalse(cr1.contains(cr2), "disjoint ranges");
+        assertFalse(cr7.contains(sc1), "a core left of the range");
+        // Not in the gtests (read from the definition: both corners must be inside): one corner in, one out.
+        CoreRange cr5 = new CoreRange(new CoreCoord(1, 0), new CoreCoord(6, 4));
+        assertFalse(cr4.contains(cr5), "start inside, end beyond the right edge");
+        assertFalse(cr7.contains(cr5), "end inside, start left of the range");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -88,6 +89,32 @@ class StdShuffleTest {
             shuffled.sort(null);
             assertEquals(IntStream.range(0, n).boxed().toList(), shuffled, "ids for n = " + n);
         }
+    }
+
+    /**
+     * The rejection boundary of {@code uniform_int_distribution}: with generator range R = 2^31 - 2 and a draw
+     * range of u values, libstdc++ keeps a raw value r - 1 only while it is below past = u * floor(R / u), and
+     * draws again when it equals past (about once in 2^31 draws). These seeds make the first draw of the shuffle
+     * hit exactly past: seed 1,479,613,294 for even n (the first draw is uniform(0, 1): the engine's first value
+     * is 2,147,483,645 = past + 1), seed 143,872,588 for odd n (the first draw is uniform(0, 5) for the pair of
+     * positions 1 and 2: first value 2,147,483,641 = past + 1). Accepting that value would give position 2 (for
+     * n = 2 out of range) or the pair (2, 0), position 2 for position 1.
+     *
+     * <p>Expected permutations printed on this machine by g++ (Debian 12.2.0-14+deb12u1) 12.2.0, -O2, from a
+     * program that fills a vector with 0..n-1 (std::iota), calls
+     * {@code std::shuffle(ids.begin(), ids.end(), std::default_random_engine(seed))} and prints the vector.
+     */
+    @ParameterizedTest(name = "seed {0}, n = {1}")
+    @CsvSource({
+        "1479613294, 2, 0 1",
+        "1479613294, 8, 6 1 5 0 7 4 3 2",
+        "1479613294, 12, 6 1 11 0 9 4 10 2 8 7 3 5",
+        "1479613294, 64, 6 1 23 55 20 31 46 2 36 56 60 25 5 53 7 59 35 15 11 21 9 32 22 37 8 47 42 0 26 62 12 39 "
+                + "41 57 34 58 44 33 54 4 10 43 29 52 24 45 40 28 50 27 13 3 14 51 18 49 19 38 61 48 16 63 30 17",
+        "143872588, 3, 0 1 2",
+        "143872588, 7, 3 1 5 0 4 6 2"})
+    void aRawValueEqualToTheRejectionBoundaryIsDrawnAgainLikeLibstdcxx(long seed, int n, String expected) {
+        assertEquals(ids(expected), StdShuffle.shuffledIds(n, seed));
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Regression tests for the two ways a corrupting {@code shrinkSize} used to surface: a {@code deallocate}
@@ -82,6 +84,45 @@ class FreeListOptCorruptionTest {
         assertEquals(before, allocator.dumpBlocks(), "the failed deallocate changed the state");
         assertEquals(lowestBefore, allocator.lowestOccupiedAddress());
         assertEquals(OptionalLong.of(448), allocator.getAllocationSize(0), "the block is still allocated");
+    }
+
+    /**
+     * A corrupting shrink can move a free block onto another free block's address: free block 0 at [4K, 5K) is
+     * reached by the scan before allocated block 1 at [0, 4K), shrinks by 4 KiB, so its size wraps and its
+     * address moves to 8K, where free block 4 [8K, 9K) starts. FIRST then sees two fitting blocks at 8K, in
+     * classes 0 (block 4) and 6 (block 0, size 2^64 - 3K); the C++ keeps the one found first, in the lower class,
+     * and replaces it only by a strictly lower (bottom-up) or higher (top-down) address. Layout by
+     * allocate_at_address: [4K, 5K) in slot 0 with [0, 4K) in slot 1 and [5K, 64K) in slot 2, then [0, 4K),
+     * [5K, 8K) (remainder slot 3) and [9K, 10K) (left remainder slot 4 = [8K, 9K), right slot 5), then [4K, 5K)
+     * freed. Also with every class list held as a tree (the shrink leaves the lists trusted).
+     */
+    @ParameterizedTest(name = "bottom-up {0}, trees {1}")
+    @CsvSource({"true, false", "false, false", "true, true", "false, true"})
+    void firstKeepsTheLowerClassBlockWhenAWrappedBlockSharesItsAddress(boolean bottomUp, boolean trees) {
+        FreeListOpt allocator = new FreeListOpt(64 * KIB, 0, KIB, KIB, SearchPolicy.FIRST);
+        if (trees) {
+            allocator.setTreeThresholdForTesting(0);
+        }
+        assertEquals(OptionalLong.of(4 * KIB), allocator.allocateAtAddress(4 * KIB, KIB));
+        assertEquals(OptionalLong.of(0), allocator.allocateAtAddress(0, 4 * KIB));
+        assertEquals(OptionalLong.of(5 * KIB), allocator.allocateAtAddress(5 * KIB, 3 * KIB));
+        assertEquals(OptionalLong.of(9 * KIB), allocator.allocateAtAddress(9 * KIB, KIB));
+        if (!bottomUp) {
+            // Nothing free above 10K, so that the two blocks at 8K are the highest.
+            assertEquals(OptionalLong.of(10 * KIB), allocator.allocateAtAddress(10 * KIB, 54 * KIB));
+        }
+        allocator.deallocate(4 * KIB);
+        allocator.shrinkSize(4 * KIB, true); // accepted, as in the C++, although block 1 at [0, 4K) is allocated
+        assertTrue(allocator.getMetaBlockTable().containsAll(List.of(
+                new MetaBlock(0, 8 * KIB, KIB - 4 * KIB, 1, 2, false),
+                new MetaBlock(4, 8 * KIB, KIB, 2, 3, false))), allocator.dumpBlocks());
+
+        // Classes 0 and 6 (and 5 bottom-up) hold the free blocks; with threshold 0 each is a tree.
+        assertEquals(trees ? (bottomUp ? 3 : 2) : 0, allocator.treeClassCountForTesting(), allocator.dumpBlocks());
+        assertEquals(OptionalLong.of(8 * KIB), allocator.allocate(KIB, bottomUp, 0));
+        assertTrue(allocator.getMetaBlockTable().containsAll(List.of(
+                new MetaBlock(0, 8 * KIB, KIB - 4 * KIB, 1, 2, false),
+                new MetaBlock(4, 8 * KIB, KIB, 2, 3, true))), allocator.dumpBlocks());
     }
 
     /**

@@ -709,6 +709,8 @@ class FreeListOptTest {
             assertEquals(OptionalLong.of(0), allocator.allocate(0)); // slot 0 = [0, 0); slot 1 = [0, 64K)
             assertEquals(OptionalLong.of(0), allocator.allocate(KIB)); // slot 1 = [0, 1K); slot 2 = rest
             assertEquals(OptionalLong.of(KIB), allocator.getAllocationSize(0));
+            // allocated_addresses lists the empty block too, as the empty range (0, 0), in slot order.
+            assertEquals(List.of(new AddressRange(0, 0), new AddressRange(0, KIB)), allocator.allocatedAddresses());
             allocator.deallocate(0); // frees slot 1, merges slot 2 into it; walk up finds nothing
             assertEquals(OptionalLong.empty(), allocator.lowestOccupiedAddress());
             assertEquals(List.of(row(0, 0, 0, -1, 1, true), row(1, 0, 64 * KIB, 0, -1, false)),

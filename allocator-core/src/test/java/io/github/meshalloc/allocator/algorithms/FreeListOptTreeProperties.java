@@ -2,6 +2,7 @@ package io.github.meshalloc.allocator.algorithms;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.meshalloc.allocator.algorithms.FreeListOpt.SearchPolicy;
@@ -17,6 +18,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FreeListOpt's class lists held as trees (while trusted, above a length threshold) must give exactly what
@@ -188,6 +191,154 @@ class FreeListOptTreeProperties {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The documented thresholds (class Javadoc: a trusted class list longer than 512 blocks is held as a tree;
+     * {@code setTreeThresholdForTesting}: back to an array below a quarter of that), at the default: 512 holes
+     * of 1 KiB stay an array, the 513th makes a tree, which stays a tree down to 128 holes and is an array
+     * again at 127, and a tree again past 512. Every step matches the literal arrays.
+     */
+    @Example
+    void aHoleListIsATreeAbove512BlocksUntilItFallsBelow128() {
+        FreeListOpt literal = new FreeListOpt(64L << 20, 0, 64, 64, SearchPolicy.FIRST);
+        literal.disableShortcutsForTesting();
+        FreeListOpt fast = new FreeListOpt(64L << 20, 0, 64, 64, SearchPolicy.FIRST);
+        List<Long> blocks = new ArrayList<>();
+        for (int i = 0; i < 2 * 600 + 1; i++) {
+            long address = fast.allocate(1024, true, 0).orElseThrow();
+            assertEquals(OptionalLong.of(address), literal.allocate(1024, true, 0));
+            blocks.add(address);
+        }
+        // Free the blocks between live ones: hole number h is blocks[2h + 1], all in class 0.
+        for (int holes = 1; holes <= 513; holes++) {
+            long address = blocks.get(2 * holes - 1);
+            fast.deallocate(address);
+            literal.deallocate(address);
+            assertEquals(holes, fast.segregatedFreeBlocks().get(0).size());
+            assertEquals(holes > 512 ? 1 : 0, fast.treeClassCountForTesting(), "after " + holes + " holes");
+        }
+        // Bottom-up 1 KiB requests fill the lowest hole exactly, one hole fewer each time.
+        for (int holes = 512; holes >= 100; holes--) {
+            assertEquals(literal.allocate(1024, true, 0), fast.allocate(1024, true, 0));
+            assertEquals(holes, fast.segregatedFreeBlocks().get(0).size());
+            assertEquals(holes >= 128 ? 1 : 0, fast.treeClassCountForTesting(), "down to " + holes + " holes");
+        }
+        assertEquals(literal.segregatedFreeBlocks(), fast.segregatedFreeBlocks());
+        // Freeing more blocks at odd positions from the top makes new holes: a tree again past 512.
+        int holes = 100;
+        for (int i = 2 * 600 - 1; holes < 513; i -= 2) {
+            fast.deallocate(blocks.get(i));
+            literal.deallocate(blocks.get(i));
+            holes = fast.segregatedFreeBlocks().get(0).size();
+            assertEquals(holes > 512 ? 1 : 0, fast.treeClassCountForTesting(), "up to " + holes + " holes");
+        }
+        assertEquals(literal.dumpBlocks(), fast.dumpBlocks());
+    }
+
+    /**
+     * The test seams' own contracts, which the differential tests above rely on: disabling the shortcuts
+     * distrusts the lists at once (so the "literal" twin really runs the literal searches), a threshold is
+     * never negative, and a threshold set later turns the existing lists into trees or back into arrays
+     * (above {@code above} blocks a tree, below {@code max(1, above / 4)} an array).
+     */
+    @Example
+    void theTestSeamsDoWhatTheySay() {
+        FreeListOpt literal = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        assertTrue(literal.freeListsTrustedForTesting());
+        literal.disableShortcutsForTesting();
+        assertFalse(literal.freeListsTrustedForTesting(), "shortcuts disabled, lists still trusted");
+        assertThrows(IllegalArgumentException.class, () -> literal.setTreeThresholdForTesting(-1));
+
+        FreeListOpt list = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        // 17 blocks of 1 KiB top-down, then 8 holes between live blocks: class 0 holds 8 blocks.
+        for (int i = 0; i < 17; i++) {
+            list.allocate(1024, false, 0);
+        }
+        for (int k = 62; k >= 48; k -= 2) {
+            list.deallocate(k * 1024L);
+        }
+        assertEquals(8, list.segregatedFreeBlocks().get(0).size());
+        assertEquals(0, list.treeClassCountForTesting());
+        list.setTreeThresholdForTesting(7);
+        assertEquals(1, list.treeClassCountForTesting(), "8 blocks > 7: a tree");
+        list.setTreeThresholdForTesting(32);
+        assertEquals(1, list.treeClassCountForTesting(), "8 blocks are not below max(1, 32 / 4) = 8: still a tree");
+        list.setTreeThresholdForTesting(36);
+        assertEquals(0, list.treeClassCountForTesting(), "8 blocks are below max(1, 36 / 4) = 9: an array");
+    }
+
+    /**
+     * The first miss of a class-list removal while a class is a tree: a shrink to size 0 retires free block 6
+     * (a slot that was never a tree node since the last clear) while allocated block 8 below it still links to
+     * it, and freeing block 8 then merges the dead slot, a size-0 "block" of class 0, whose list is a tree. The
+     * literal search misses it and the lists are distrusted; the tree allocator must do the same (slot 6 is no
+     * node of class 0's tree), also when slot 6 was a node of that class before a clear.
+     * Layout (64 KiB, 1 KiB blocks top-down in slots 0-6 at 63K down to 57K, free slot 7 below them): holes at
+     * 62K and 60K make class 0 a tree (threshold 1); 2 KiB bottom-up takes [0, 2K) in slot 7, its remainder gets
+     * slot 8; freeing 57K merges slot 6 into slot 8; 1 KiB bottom-up (FIRST) takes [2K, 3K) in slot 8 and gives
+     * the remainder [3K, 58K) the reused slot 6; the 55 KiB shrink reaches free slot 6 before allocated slots 7
+     * and 8 below the new bottom, as the C++ scan does, and retires it.
+     */
+    @ParameterizedTest(name = "clear first: {0}")
+    @ValueSource(booleans = {false, true})
+    void aMissOnADeadSlotWhileItsClassIsATreeDistrustsTheListsLikeTheLiteralSearch(boolean clearFirst) {
+        FreeListOpt literal = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        literal.disableShortcutsForTesting();
+        FreeListOpt trees = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
+        trees.setTreeThresholdForTesting(1);
+        List<java.util.function.Function<FreeListOpt, Object>> steps = new ArrayList<>();
+        if (clearFirst) {
+            // Slots 0-7 at 63K down to 56K; holes at 62K, 60K and 57K (slot 6) make a class-0 tree; then clear.
+            for (int i = 0; i < 8; i++) {
+                steps.add(a -> a.allocate(1024, false, 0));
+            }
+            for (long k : new long[] {62, 60, 57}) {
+                steps.add(a -> {
+                    a.deallocate(k * 1024);
+                    return "free " + k + "K";
+                });
+            }
+            steps.add(a -> {
+                a.clear();
+                return "clear";
+            });
+        }
+        for (int i = 0; i < 7; i++) {
+            steps.add(a -> a.allocate(1024, false, 0));
+        }
+        for (long k : new long[] {62, 60}) {
+            steps.add(a -> {
+                a.deallocate(k * 1024);
+                return "free " + k + "K";
+            });
+        }
+        steps.add(a -> a.allocate(2048, true, 0));
+        steps.add(a -> {
+            a.deallocate(57 * 1024);
+            return "free 57K";
+        });
+        steps.add(a -> a.allocate(1024, true, 0));
+        steps.add(a -> {
+            a.shrinkSize(55 * 1024, true);
+            return a.freeMetaBlockSlots();
+        });
+        steps.add(a -> {
+            a.deallocate(2048);
+            return "free 2K";
+        });
+        steps.add(a -> a.allocate(1024, true, 0));
+        steps.add(a -> a.allocate(1024, false, 0));
+        for (int step = 0; step < steps.size(); step++) {
+            if (step == steps.size() - 3) {
+                assertEquals(1, trees.treeClassCountForTesting(), "class 0 is a tree when the dead slot is merged");
+                assertEquals(List.of(6), trees.freeMetaBlockSlots());
+            }
+            Object expected = steps.get(step).apply(literal);
+            assertEquals(expected, steps.get(step).apply(trees), "step " + step);
+            assertEquals(literal.dumpBlocks(), trees.dumpBlocks(), "after step " + step);
+        }
+        assertFalse(trees.freeListsTrustedForTesting(), "the miss distrusts the lists");
     }
 
     /**
