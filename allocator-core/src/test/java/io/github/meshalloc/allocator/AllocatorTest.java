@@ -404,6 +404,52 @@ class AllocatorTest {
                     interleaved(device, 12 * 2048, 2048, BufferType.TRACE));
         }
 
+        /**
+         * The O(1) emptiness answers agree with the copies they stand for in every state: fresh, one buffer of a
+         * single type alive (each type in turn), after {@code deallocate_buffers} (Buffers still recorded, no address
+         * held) and after every Buffer is freed.
+         */
+        @Test
+        void holdsNoBufferNorAddressAndHoldsNoAddressAgreeWithTheListsTheyStandFor() {
+            List<BufferType> types = List.of(BufferType.DRAM, BufferType.L1, BufferType.L1_SMALL, BufferType.TRACE);
+            Device device = wh();
+            Allocator allocator = device.allocator();
+            assertAgree(allocator, types);
+            assertTrue(allocator.holdsNoBufferNorAddress());
+            for (int alive = 0; alive < types.size(); alive++) {
+                List<Buffer> buffers = fill(device);
+                for (int other = 0; other < buffers.size(); other++) {
+                    if (other != alive) {
+                        buffers.get(other).deallocate();
+                    }
+                }
+                Buffer buffer = buffers.get(alive);
+                assertAgree(allocator, types);
+                assertFalse(allocator.holdsNoBufferNorAddress(), buffer.bufferType() + " alone");
+                assertFalse(allocator.holdsNoAddress(buffer.bufferType()), buffer.bufferType() + " alone");
+                buffer.deallocate();
+                assertAgree(allocator, types);
+                assertTrue(allocator.holdsNoBufferNorAddress(), buffer.bufferType() + " freed");
+            }
+            fill(device);
+            allocator.deallocateBuffers();
+            assertAgree(allocator, types);
+            for (BufferType type : types) {
+                assertTrue(allocator.holdsNoAddress(type), type.toString());
+            }
+            assertFalse(allocator.holdsNoBufferNorAddress(), "the Buffer set still holds them");
+        }
+
+        private void assertAgree(Allocator allocator, List<BufferType> types) {
+            boolean noAddress = true;
+            for (BufferType type : types) {
+                boolean empty = allocator.getAllocatedAddresses(type).isEmpty();
+                assertEquals(empty, allocator.holdsNoAddress(type), type.toString());
+                noAddress &= empty;
+            }
+            assertEquals(allocator.getAllocatedBuffers().isEmpty() && noAddress, allocator.holdsNoBufferNorAddress());
+        }
+
         @Test
         void getAllocatedBuffersIsACopyInAllocationOrder() {
             Device device = wh();
