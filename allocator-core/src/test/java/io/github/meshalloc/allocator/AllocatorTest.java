@@ -611,6 +611,10 @@ class AllocatorTest {
         assertLockReleased(allocator, "getNumAllocatedBuffers");
         assertEquals(12, allocator.getNumBanks(BufferType.DRAM));
         assertLockReleased(allocator, "getNumBanks");
+        assertFalse(allocator.holdsNoBufferNorAddress());
+        assertLockReleased(allocator, "holdsNoBufferNorAddress");
+        assertFalse(allocator.holdsNoAddress(BufferType.DRAM));
+        assertLockReleased(allocator, "holdsNoAddress");
         buffer.release();
         assertLockReleased(allocator, "deallocateBuffer");
         interleaved(device, 12 * 2048, 2048, BufferType.DRAM);
