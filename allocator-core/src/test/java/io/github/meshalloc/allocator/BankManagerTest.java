@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.common.collect.ImmutableSortedMap;
 import io.github.meshalloc.allocator.algorithms.AddressLimitViolationException;
 import io.github.meshalloc.allocator.algorithms.MemoryBlock;
 import io.github.meshalloc.allocator.algorithms.Statistics;
@@ -133,8 +134,7 @@ class BankManagerTest {
             // bank_id_to_bank_offset_ is a std::unordered_map in the C++; meshalloc keeps the ids ascending so that its
             // listings are deterministic, and a caller's map sorted by another comparator (here descending) must not
             // leak its order into the manager.
-            Map<Integer, Long> descending = com.google.common.collect.ImmutableSortedMap
-                    .<Integer, Long>reverseOrder().put(9, 0L).put(2, 64L).put(5, -128L).put(7, 1024L).build();
+            Map<Integer, Long> descending = ImmutableSortedMap.<Integer, Long>reverseOrder().put(9, 0L).put(2, 64L).put(5, -128L).put(7, 1024L).build();
             BankManager manager = new BankManager(BufferType.L1, descending, 4096, 512, L1_ALIGN, 512, false,
                     AllocatorDependencies.SINGLE, WH_DRAM_ALIGN);
             assertEquals(List.of(2, 5, 7, 9), manager.bankIds());

@@ -12,9 +12,11 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -194,10 +196,10 @@ class FreeListOptAvailableAddressesTest {
      * Ranges whose relative addresses are multiples of the unit but 2^52 units and more (an arena of 2^60 bytes at
      * 64 B alignment): the compact form (32-bit units) cannot hold them, the query must give them exactly.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void rangesBeyond2To32UnitsComeBackExactly() {
         FreeListOpt allocator = new FreeListOpt(1L << 60, 0, 64, 64, SearchPolicy.FIRST);
-        assertEquals(java.util.OptionalLong.of(0), allocator.allocateAtAddress(0, 1L << 58));
+        assertEquals(OptionalLong.of(0), allocator.allocateAtAddress(0, 1L << 58));
         assertEquals(List.of(new AddressRange(1L << 58, 1L << 60)), List.copyOf(allocator.availableAddresses(64)));
     }
 }

@@ -9,6 +9,7 @@ import io.github.meshalloc.allocator.algorithms.FreeListOpt.SearchPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -287,7 +288,7 @@ class FreeListOptTreeProperties {
         literal.disableShortcutsForTesting();
         FreeListOpt trees = new FreeListOpt(64 * 1024, 0, 64, 64, SearchPolicy.FIRST);
         trees.setTreeThresholdForTesting(1);
-        List<java.util.function.Function<FreeListOpt, Object>> steps = new ArrayList<>();
+        List<Function<FreeListOpt, Object>> steps = new ArrayList<>();
         if (clearFirst) {
             // Slots 0-7 at 63K down to 56K; holes at 62K, 60K and 57K (slot 6) make a class-0 tree; then clear.
             for (int i = 0; i < 8; i++) {

